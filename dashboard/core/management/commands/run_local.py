@@ -1,0 +1,101 @@
+"""`make run`: start the Nexudus sandbox and the dashboard together, and stop both on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+DEMO_USERS = (
+    ("ops@sandbox.test", "operations: search and create payment tokens and ledger entries"),
+    ("agent@sandbox.test", "support agent: search and read only"),
+    ("admin@sandbox.test", "full administrator"),
+    ("mfa@sandbox.test", "administrator with two-factor sign-in (see README for the code)"),
+)
+
+
+class Command(BaseCommand):
+    help = "Run the local Nexudus sandbox and the dashboard on their embedded defaults."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Where the dashboard listens.")
+        parser.add_argument("--no-sandbox", action="store_true", help="Use NEXUDUS_API_URL as it is.")
+
+    def handle(self, *args, addr: str, no_sandbox: bool, **options) -> None:
+        processes: list[subprocess.Popen] = []
+        try:
+            if not no_sandbox:
+                processes.append(self._start_sandbox())
+            processes.append(self._start_dashboard(addr))
+            self._banner(addr)
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+            raise CommandError("A server stopped unexpectedly; see its output above.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping Billing Desk and the sandbox...")
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGINT)
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def _start_sandbox(self) -> subprocess.Popen:
+        upstream = urlsplit(settings.NEXUDUS_API_URL)
+        if upstream.hostname not in {"127.0.0.1", "localhost"}:
+            raise CommandError(
+                f"NEXUDUS_API_URL points at {settings.NEXUDUS_API_URL}; run with --no-sandbox to use it."
+            )
+        port = str(upstream.port or 80)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "nexudus_sandbox", "--port", port],
+            cwd=settings.BASE_DIR,
+            start_new_session=True,  # Ctrl-C is handled here, then passed on in order
+        )
+        self._wait_for(f"{settings.NEXUDUS_API_URL}/_sandbox/health", process, "sandbox")
+        return process
+
+    def _start_dashboard(self, addr: str) -> subprocess.Popen:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                        "dashboard.settings.base")}
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", addr, "--noreload"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        self._wait_for(f"http://{addr}/healthz", process, "dashboard")
+        return process
+
+    def _wait_for(self, url: str, process: subprocess.Popen, name: str, seconds: float = 120) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise CommandError(f"The {name} exited during start-up; see its output above.")
+            try:
+                requests.get(url, timeout=1)
+                return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise CommandError(f"The {name} did not start within {seconds:.0f} s.")
+
+    def _banner(self, addr: str) -> None:
+        lines = [
+            "",
+            f"Billing Desk is running at http://{addr}/  (Nexudus sandbox at {settings.NEXUDUS_API_URL})",
+            "Sign in with a demo account; every password is: sandbox",
+            *(f"  {email:<22} {role}" for email, role in DEMO_USERS),
+            "Press Ctrl-C to stop both.",
+            "",
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))

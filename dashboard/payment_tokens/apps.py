@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PaymentTokensConfig(AppConfig):
+    name = "dashboard.payment_tokens"
+    label = "payment_tokens"

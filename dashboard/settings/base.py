@@ -1,0 +1,179 @@
+"""Settings read from the environment, with safe embedded defaults for local use (SQLite, local sandbox).
+
+Every variable is listed, with a comment, in `.env.example`. Production hardening lives in
+`dashboard.settings.production`, which imports this module and refuses to start without real secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("BILLING_DESK_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+# A fixed development key keeps local sessions alive across restarts; production refuses it.
+DEV_SECRET_KEY = "dev-only-insecure-key-billing-desk-never-use-in-production-0123456789"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "whitenoise.runserver_nostatic",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tables2",
+    "template_partials",
+    "dashboard.core",
+    "dashboard.accounts",
+    "dashboard.payment_tokens",
+    "dashboard.ledger",
+    "dashboard.sandbox",  # only its `nexudus_sandbox` command; it shares no state with the dashboard
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.core.middleware.HtmxLoginRedirectMiddleware",
+]
+
+ROOT_URLCONF = "dashboard.urls"
+WSGI_APPLICATION = "dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dashboard.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dashboard.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock up front, which
+    # is what serialises a user's token refresh on SQLite.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+
+AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
+LOGIN_URL = "accounts:signin"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:signin"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Outside production the files are served from the source folders, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Nexudus -----------------------------------------------------------------------------------
+NEXUDUS_API_URL = os.environ.get("NEXUDUS_API_URL", "http://127.0.0.1:8765").rstrip("/")
+NEXUDUS_CONNECT_TIMEOUT = env_float("NEXUDUS_CONNECT_TIMEOUT", 3.05)
+NEXUDUS_READ_TIMEOUT = env_float("NEXUDUS_READ_TIMEOUT", 15.0)
+# Total time a person may be kept waiting by automatic retries of a read (Retry-After included).
+NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
+NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", "32"))
+# Refresh the access token this many seconds before Nexudus says it expires.
+NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
+# Prefix of the client_id this dashboard registers per user, so its refresh tokens never collide with
+# the ones the same person uses in other Nexudus tools.
+NEXUDUS_CLIENT_ID_PREFIX = os.environ.get("NEXUDUS_CLIENT_ID_PREFIX", "billing-desk")
+
+# Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
+# first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
+FERNET_KEYS = env_list("FERNET_KEYS", "")
+
+# Sign-in throttling: attempts allowed per window, per account and per client address.
+SIGNIN_MAX_ATTEMPTS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS", "5"))
+SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "300"))
+
+# Largest page size the tables offer; Nexudus documents at most 1000 per page.
+TABLE_PAGE_SIZES = (25, 50, 100)
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "dashboard": {"level": LOG_LEVEL},
+        "django.request": {"level": "ERROR"},
+    },
+}

@@ -1,0 +1,159 @@
+"""Shared fixtures: the Nexudus sandbox as a real HTTP server, and a real browser (Debian's Chromium).
+
+- `sandbox` (session): starts `manage.py nexudus_sandbox` on a free port with an in-memory database and
+  throttling off, and gives a `SandboxControl` for its `/_sandbox/` controls.
+- `upstream` (function): points the dashboard's settings at that sandbox and resets it to the seed,
+  with faults, counters and config cleared, so every test starts from the same upstream.
+- `browser` / `page`: Playwright driving /usr/bin/chromium headless; never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SANDBOX_PASSWORD = "sandbox"
+# The documented TOTP secret of mfa@sandbox.test (see the sandbox section of the README).
+MFA_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SandboxControl:
+    """Thin wrapper over the sandbox's `/_sandbox/` control endpoints."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+
+    def _post(self, path: str, payload: dict | None = None) -> dict:
+        response = self.http.post(f"{self.url}/_sandbox/{path}", json=payload or {}, timeout=30)
+        response.raise_for_status()
+        return response.json() if response.content else {}
+
+    def reset(self) -> None:
+        """Back to the seed data, default config, no faults, zero counters."""
+        self._post("reset")
+
+    def configure(self, **settings) -> dict:
+        """e.g. configure(throttle=True, latency_ms=50, token_lifetime_s=2, role_error_status=403)."""
+        return self._post("config", settings)
+
+    def fault(self, kind: str, count: int = 1, **options) -> None:
+        """Inject `kind` ("status", "timeout", "malformed", "html", "drop", "unsuccessful") into the next
+        `count` matching API requests; options: status, retry_after, delay_ms, path (prefix), method."""
+        self._post("faults", {"kind": kind, "count": count, **options})
+
+    def clear_faults(self) -> None:
+        self.http.delete(f"{self.url}/_sandbox/faults", timeout=10).raise_for_status()
+
+    def counters(self) -> dict:
+        response = self.http.get(f"{self.url}/_sandbox/counters", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def reset_counters(self) -> None:
+        self._post("counters/reset")
+
+    def api_token(self, email: str = "admin@sandbox.test", password: str = SANDBOX_PASSWORD) -> str:
+        """An access token straight from the sandbox, for tests that arrange data through the API."""
+        response = self.http.post(
+            f"{self.url}/api/token",
+            data={"grant_type": "password", "username": email, "password": password},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def api(self, method: str, path: str, email: str = "admin@sandbox.test", **kwargs) -> requests.Response:
+        """Call the sandbox API as `email` (admin by default), e.g. api("GET", "/api/billing/coworkerinvoices")."""
+        headers = {"Authorization": f"Bearer {self.api_token(email)}"}
+        return self.http.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxControl]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "manage.py", "nexudus_sandbox",
+        "--port", str(port), "--memory", "--no-throttle", "--seed", "1",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"The sandbox exited early: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(f"{url}/_sandbox/health", timeout=1).ok:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("The sandbox did not start within 60 s.")
+        time.sleep(0.1)
+    try:
+        yield SandboxControl(url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def upstream(sandbox: SandboxControl, settings) -> SandboxControl:
+    """The sandbox, reset to its seed, as the dashboard's Nexudus for this test."""
+    sandbox.reset()
+    settings.NEXUDUS_API_URL = sandbox.url
+    return sandbox
+
+
+# --- browser ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+    # are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
