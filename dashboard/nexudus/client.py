@@ -1,12 +1,20 @@
 """The Nexudus REST client: one per request, using the signed-in person's token on a shared pooled session.
 
-INTERFACE CONTRACT (implementation in progress): the signatures below are what the web layer codes against.
+The public methods are thin verbs over five generic calls (search, get, batch, write, delete); what each
+entity looks like on the wire is in wire.py, the transport in http.py, status -> exception in answers.py.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
 
+import requests
+from django.conf import settings
+
+from .answers import raise_for_response
+from .errors import NexudusMalformedResponse
+from .http import send
 from .queries import (
     BusinessQuery,
     CoworkerQuery,
@@ -15,8 +23,23 @@ from .queries import (
     LedgerEntryQuery,
     PaymentTokenDraft,
     PaymentTokenQuery,
+    SearchQuery,
 )
 from .records import Business, Coworker, Invoice, LedgerEntry, Page, PaymentToken, WriteResult
+from .wire import (
+    BUSINESSES,
+    COWORKERS,
+    INVOICES,
+    LEDGER_ENTRIES,
+    PAYMENT_TOKENS,
+    Resource,
+    ledger_entry_body,
+    payment_token_body,
+    search_params,
+    write_result,
+)
+
+R = TypeVar("R")
 
 
 class TokenProvider(Protocol):
@@ -34,28 +57,114 @@ class TokenProvider(Protocol):
 class NexudusClient:
     def __init__(self, *, tokens: TokenProvider, base_url: str | None = None,
                  request_id: str | None = None) -> None:
-        raise NotImplementedError
+        self._tokens = tokens
+        self._base_url = base_url
+        self._request_id = request_id
 
     # payment tokens
-    def search_payment_tokens(self, query: PaymentTokenQuery) -> Page[PaymentToken]: ...
-    def get_payment_token(self, token_id: int) -> PaymentToken: ...
-    def get_payment_tokens(self, ids: list[int]) -> list[PaymentToken]: ...
-    def create_payment_token(self, draft: PaymentTokenDraft) -> WriteResult: ...
-    def update_payment_token(self, token_id: int, draft: PaymentTokenDraft) -> WriteResult: ...
-    def delete_payment_token(self, token_id: int) -> WriteResult: ...
+    def search_payment_tokens(self, query: PaymentTokenQuery) -> Page[PaymentToken]:
+        return self._search(PAYMENT_TOKENS, query)
+
+    def get_payment_token(self, token_id: int) -> PaymentToken:
+        return self._get(PAYMENT_TOKENS, token_id)
+
+    def get_payment_tokens(self, ids: list[int]) -> list[PaymentToken]:
+        return self._batch(PAYMENT_TOKENS, ids)
+
+    def create_payment_token(self, draft: PaymentTokenDraft) -> WriteResult:
+        return self._write(PAYMENT_TOKENS, "POST", payment_token_body(draft))
+
+    def update_payment_token(self, token_id: int, draft: PaymentTokenDraft) -> WriteResult:
+        return self._write(PAYMENT_TOKENS, "PUT", {"Id": token_id, **payment_token_body(draft)}, token_id)
+
+    def delete_payment_token(self, token_id: int) -> WriteResult:
+        return self._delete(PAYMENT_TOKENS, token_id)
 
     # ledger entries
-    def search_ledger_entries(self, query: LedgerEntryQuery) -> Page[LedgerEntry]: ...
-    def get_ledger_entry(self, entry_id: int) -> LedgerEntry: ...
-    def get_ledger_entries(self, ids: list[int]) -> list[LedgerEntry]: ...
-    def create_ledger_entry(self, draft: LedgerEntryDraft) -> WriteResult: ...
-    def update_ledger_entry(self, entry_id: int, draft: LedgerEntryDraft) -> WriteResult: ...
-    def delete_ledger_entry(self, entry_id: int) -> WriteResult: ...
+    def search_ledger_entries(self, query: LedgerEntryQuery) -> Page[LedgerEntry]:
+        return self._search(LEDGER_ENTRIES, query)
+
+    def get_ledger_entry(self, entry_id: int) -> LedgerEntry:
+        return self._get(LEDGER_ENTRIES, entry_id)
+
+    def get_ledger_entries(self, ids: list[int]) -> list[LedgerEntry]:
+        return self._batch(LEDGER_ENTRIES, ids)
+
+    def create_ledger_entry(self, draft: LedgerEntryDraft) -> WriteResult:
+        return self._write(LEDGER_ENTRIES, "POST", ledger_entry_body(draft))
+
+    def update_ledger_entry(self, entry_id: int, draft: LedgerEntryDraft) -> WriteResult:
+        return self._write(LEDGER_ENTRIES, "PUT", {"Id": entry_id, **ledger_entry_body(draft)}, entry_id)
+
+    def delete_ledger_entry(self, entry_id: int) -> WriteResult:
+        return self._delete(LEDGER_ENTRIES, entry_id)
 
     # related records (read-only)
-    def search_invoices(self, query: InvoiceQuery) -> Page[Invoice]: ...
-    def get_invoice(self, invoice_id: int) -> Invoice: ...
-    def search_coworkers(self, query: CoworkerQuery) -> Page[Coworker]: ...
-    def get_coworker(self, coworker_id: int) -> Coworker: ...
-    def search_businesses(self, query: BusinessQuery) -> Page[Business]: ...
-    def get_business(self, business_id: int) -> Business: ...
+    def search_invoices(self, query: InvoiceQuery) -> Page[Invoice]:
+        return self._search(INVOICES, query)
+
+    def get_invoice(self, invoice_id: int) -> Invoice:
+        return self._get(INVOICES, invoice_id)
+
+    def search_coworkers(self, query: CoworkerQuery) -> Page[Coworker]:
+        return self._search(COWORKERS, query)
+
+    def get_coworker(self, coworker_id: int) -> Coworker:
+        return self._get(COWORKERS, coworker_id)
+
+    def search_businesses(self, query: BusinessQuery) -> Page[Business]:
+        return self._search(BUSINESSES, query)
+
+    def get_business(self, business_id: int) -> Business:
+        return self._get(BUSINESSES, business_id)
+
+    # --- generic calls ----------------------------------------------------------------------------
+
+    def _search(self, resource: Resource[R], query: SearchQuery) -> Page[R]:
+        params = search_params(resource, query)  # before any call: a bad sort field is our bug
+        data = self._call("GET", resource.path, role=f"{resource.entity}-List", params=params)
+        return Page.from_api(data, resource.parse)
+
+    def _get(self, resource: Resource[R], record_id: int) -> R:
+        data = self._call("GET", f"{resource.path}/{int(record_id)}", role=f"{resource.entity}-Read")
+        return resource.parse(data)
+
+    def _batch(self, resource: Resource[R], ids: list[int]) -> list[R]:
+        if not ids:
+            return []
+        # The documented form is `<path>/?id=[1,2,3]`, trailing slash and brackets included.
+        id_list = "[" + ",".join(str(int(i)) for i in ids) + "]"
+        data = self._call("GET", f"{resource.path}/", role=f"{resource.entity}-Read", params={"id": id_list})
+        if not isinstance(data, list):
+            raise NexudusMalformedResponse("A batch answer came back without its list of records.")
+        return [resource.parse(item) for item in data]
+
+    def _write(self, resource: Resource[Any], method: str, body: Mapping[str, object],
+               record_id: int | None = None) -> WriteResult:
+        action = "Create" if method == "POST" else "Edit"
+        data = self._call(method, resource.path, role=f"{resource.entity}-{action}", body=body)
+        return write_result(data, known_id=record_id)
+
+    def _delete(self, resource: Resource[Any], record_id: int) -> WriteResult:
+        path = f"{resource.path}/{int(record_id)}"
+        data = self._call("DELETE", path, role=f"{resource.entity}-Delete")
+        return write_result(data, known_id=record_id)
+
+    def _call(self, method: str, path: str, *, role: str, params: Mapping[str, str] | None = None,
+              body: Mapping[str, object] | None = None) -> Any:
+        """One action, including the single resend after a 401 with a refreshed token.
+
+        Resending a write here is safe: a 401 means Nexudus processed nothing. A second 401 means the
+        fresh token is fine but lacks the role, which answers.py reports as NexudusPermissionDenied.
+        """
+        url = (self._base_url or settings.NEXUDUS_API_URL).rstrip("/") + path
+        token = self._tokens.access_token()
+        response = self._send(method, url, token, params, body)
+        if response.status_code == 401:
+            token = self._tokens.refresh(token)
+            response = self._send(method, url, token, params, body)
+        return raise_for_response(response, role=role)
+
+    def _send(self, method: str, url: str, token: str, params: Mapping[str, str] | None,
+              body: Mapping[str, object] | None) -> requests.Response:
+        return send(method, url, token=token, params=params, json_body=body, request_id=self._request_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 
 class NexudusError(Exception):
@@ -58,7 +59,8 @@ class FieldError:
     field: str | None  # our record attribute name (e.g. "coworker_invoice_id"); None when unknown
     message: str
     property_name: str | None = None  # as Nexudus named it (e.g. "CoworkerInvoice")
-    attempted_value: object = None
+    # May hold a payment token string: kept out of reprs so it can never reach a log line.
+    attempted_value: object = dataclass_field(default=None, repr=False)
 
 
 class NexudusValidationError(NexudusError):
