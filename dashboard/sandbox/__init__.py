@@ -1,0 +1,1 @@
+"""The Nexudus sandbox: an HTTP emulator of the documented Nexudus REST API (see README.md here)."""

@@ -1,0 +1,73 @@
+"""Command line of the sandbox, shared by `manage.py nexudus_sandbox` and `python -m dashboard.sandbox`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .app import Sandbox, Seeding
+from .config import Config
+from .db import Database
+from .seed import seed_database
+from .server import serve
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "var" / "sandbox.sqlite3"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite file (default var/sandbox.sqlite3)")
+    parser.add_argument("--memory", action="store_true", help="in-memory database, seeded at start")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the demo data (default 1)")
+    parser.add_argument("--scale", choices=("small", "large"), default="small")
+    parser.add_argument("--latency-ms", type=int, default=0, help="added delay before every /api/ answer")
+    parser.add_argument("--no-throttle", action="store_true", help="switch rate limiting off")
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime, seconds")
+    parser.add_argument("--role-error-status", type=int, choices=(401, 403), default=401)
+    parser.add_argument("--throttle-status", type=int, choices=(429, 409), default=429)
+    parser.add_argument("--password", default="sandbox", help="password of every demo user")
+    parser.add_argument("--reset", action="store_true", help="re-seed the file database")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+
+
+def build(options: dict[str, Any]) -> Sandbox:
+    started = time.perf_counter()
+    db = Database(None if options["memory"] else options["db"])
+    seeding = Seeding(options["seed"], options["scale"])
+    stored = (db.meta("seed"), db.meta("scale"))
+    if options["memory"] or options["reset"] or db.is_empty():
+        counts = seed_database(db, seeding.seed, seeding.scale)
+        db.snapshot()
+        print(f"Seeded {counts} in {time.perf_counter() - started:.2f} s", flush=True)
+    elif stored != (str(seeding.seed), seeding.scale):
+        # The file holds another seed's data: keep it (it may hold manual changes) and reset to it.
+        seeding = Seeding(int(stored[0] or seeding.seed), stored[1] or seeding.scale)
+        print(
+            f"Keeping the existing data of seed {seeding.seed} ({seeding.scale}); use --reset to re-seed.", flush=True
+        )
+    defaults = Config(
+        latency_ms=options["latency_ms"],
+        throttle=not options["no_throttle"],
+        throttle_status=options["throttle_status"],
+        role_error_status=options["role_error_status"],
+        token_lifetime_s=options["token_lifetime"],
+    )
+    return Sandbox(db, defaults, seeding, password=options["password"])
+
+
+def run(options: dict[str, Any]) -> None:
+    sandbox = build(options)
+    # SIGTERM (what test fixtures send) exits cleanly, like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    serve(sandbox, options["host"], options["port"], options.get("verbose", False))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="nexudus_sandbox", description="The Nexudus API sandbox.")
+    add_arguments(parser)
+    run(vars(parser.parse_args(argv)))
