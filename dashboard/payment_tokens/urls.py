@@ -1,9 +1,12 @@
 from django.urls import path
 
-from dashboard.core.views import coming_soon
+from . import views
 
 app_name = "payment_tokens"
 
 urlpatterns = [
-    path("", coming_soon, {"title": "Payment tokens"}, name="list"),
+    path("", views.payment_token_list_view, name="list"),
+    path("new/", views.payment_token_create_view, name="new"),
+    path("<int:token_id>/", views.payment_token_detail_view, name="detail"),
+    path("<int:token_id>/token/", views.payment_token_reveal_view, name="reveal"),
 ]

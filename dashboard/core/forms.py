@@ -1,0 +1,202 @@
+"""Form building blocks shared by every feature: strict search fields, the `SearchForm` base, the
+one-time submission key, and `apply_upstream_errors()` for Nexudus validation errors.
+
+Nothing locally invalid is sent upstream: a search form that does not validate produces field errors
+and no query. Field names equal the query/draft attribute names (and so the record attribute names
+Nexudus validation errors are keyed by), so building a query or mapping an error needs no table.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from dashboard.nexudus.enums import LabelledEnum
+from dashboard.nexudus.errors import NexudusValidationError
+
+from .tables import RESULTS_ID, SEARCH_FORM_ID
+
+MAX_INT32 = 2**31 - 1
+TEXT_MAX_LENGTH = 200
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+# Years outside this range are typos, and would overflow when converted to UTC.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+class IdField(forms.IntegerField):
+    """A Nexudus record id: a positive whole number that fits Nexudus's 32-bit ids."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_INT32)
+        kwargs.setdefault("error_messages", {"invalid": "Enter a whole number, like 1234."})
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric"})
+
+
+class SearchTextField(forms.CharField):
+    """Free text: stripped, bounded, null bytes rejected (Django's CharField validator)."""
+
+    widget = forms.SearchInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input: read in the current time zone and returned as an aware datetime.
+
+    The Nexudus client converts it to UTC and the documented `YYYY-MM-DDTHH:mm` format.
+    """
+
+    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
+        )
+        kwargs.setdefault("error_messages", {"invalid": "Enter a date and time, like 2025-01-31 09:30."})
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:
+        if isinstance(value, str) and len(value) > 40:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        result = super().to_python(value)
+        if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
+            raise ValidationError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.", code="invalid")
+        return result
+
+
+class EnumChoiceField(forms.TypedChoiceField):
+    """A select over a Nexudus enum, with readable labels; the cleaned value is the enum member."""
+
+    def __init__(self, enum: type[LabelledEnum], *, blank_label: str = "Any", **kwargs: Any) -> None:
+        self.enum = enum
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=[("", blank_label), *enum.choices()],
+            coerce=lambda value: enum(int(value)),
+            empty_value=None,
+            **kwargs,
+        )
+
+
+class SearchForm(forms.Form):
+    """Base of every filter form: an ordinary GET form, every field optional.
+
+    Subclasses set `query_class` (a `SearchQuery` dataclass) and declare fields named like its
+    attributes; `range_pairs` lists (from, to) field pairs checked for order. Pass `search_url` to get the
+    htmx attributes: text inputs search as the person types (debounced, stale requests replaced), other
+    controls on change; the form itself on submit. All of them swap only `#results` and push the URL.
+    """
+
+    query_class: type = object
+    range_pairs: tuple[tuple[str, str], ...] = ()
+    form_id = SEARCH_FORM_ID
+
+    def __init__(self, *args: Any, search_url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+        if search_url:
+            self._add_htmx_attrs(search_url)
+        first_text = next((f for f in self.fields.values() if isinstance(f, SearchTextField)), None)
+        if first_text is not None:
+            first_text.widget.attrs["data-search-focus"] = ""
+
+    def _add_htmx_attrs(self, search_url: str) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            typing = getattr(widget, "input_type", "") in {"text", "search", "number", "email"}
+            widget.attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:300ms, search" if typing else "change",
+                    "hx-include": "closest form",
+                    "hx-sync": "closest form:replace",
+                    "hx-target": f"#{RESULTS_ID}",
+                    "hx-swap": "outerHTML",
+                    "hx-push-url": "true",
+                }
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for start, end in self.range_pairs:
+            low, high = cleaned.get(start), cleaned.get(end)
+            if low is not None and high is not None and low > high:
+                self.add_error(end, f"Must be on or after “{self.fields[start].label}”.")
+        return cleaned
+
+    @property
+    def active_filters(self) -> dict[str, Any]:
+        """The filters the person set (cleaned, non-empty), by field name."""
+        if not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    def to_query(self, **paging: Any) -> Any:
+        """The query dataclass for the valid form, plus `page`, `size`, `order_by`, `descending`."""
+        if not self.is_valid():
+            raise ValueError("An invalid search form must not become a query.")
+        return self.query_class(**self.active_filters, **paging)
+
+
+class OneTimeKeyForm(forms.Form):
+    """Mixin for create forms: a hidden one-time key, new on every fresh form (see core.submissions)."""
+
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Reload the page and enter the details again.",
+            "invalid": "This form has expired. Reload the page and enter the details again.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The key is hidden: its error must be visible above the form, not on an invisible field.
+        if "submission_key" in self.errors:
+            for message in self.errors.pop("submission_key"):
+                self.add_error(None, message)
+        return cleaned
+
+
+def apply_upstream_errors(form: forms.Form, error: NexudusValidationError) -> None:
+    """Put each Nexudus validation message on the field it names; the rest go above the form.
+
+    `error.field_errors` is keyed by record attribute name, which is our field name.
+    """
+    for field, messages in error.field_errors.items():
+        for message in messages:
+            if field in form.fields and not isinstance(form.fields[field].widget, forms.HiddenInput):
+                form.add_error(field, _from_nexudus(message))
+            else:
+                form.add_error(None, f"{field}: {message}")
+    if error.errors:
+        for message in error.non_field_errors:
+            form.add_error(None, message)
+    elif not error.field_errors:
+        form.add_error(None, error.message)
+
+
+def _from_nexudus(message: str) -> str:
+    """Nexudus messages name no subject ("is a required field"): say whose words they are."""
+    message = message.strip()
+    if message[:1].islower():
+        return f"Nexudus says this {message}."
+    return f"Nexudus: {message}"

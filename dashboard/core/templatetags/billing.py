@@ -1,0 +1,93 @@
+"""Display filters for billing data: money with its currency, local dates with the exact time on hover,
+and masked payment tokens.
+
+    {% load billing %}
+    {{ entry.balance|money:entry.currency_code }}   → "GBP 1,234.50" / "GBP -1,234.50"
+    {{ token.created_on|when }}                     → <time datetime="…" title="exact local time">…</time>
+    {{ token.token|masked }}                        → "••••••••4242"
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from dashboard.nexudus.records import mask_token
+
+register = template.Library()
+
+# ISO 4217 minor units that differ from 2 (the common case).
+_CURRENCY_PLACES = {
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
+    "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}
+
+
+def currency_places(currency: str | None) -> int:
+    return _CURRENCY_PLACES.get((currency or "").upper(), 2)
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        # str() first so a stray float is read as written, never as its binary expansion.
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+@register.filter
+def money(value: object, currency: str | None = None) -> str:
+    """'GBP 1,234.50'; negative amounts as 'GBP -1,234.50'; no currency → just the number."""
+    amount = _to_decimal(value)
+    if amount is None:
+        return ""
+    places = currency_places(currency)
+    quantised = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    sign = "-" if quantised < 0 else ""
+    number = f"{abs(quantised):,.{places}f}"
+    code = (currency or "").upper().strip()
+    return f"{code} {sign}{number}" if code else f"{sign}{number}"
+
+
+def _localise(value: datetime) -> datetime:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return timezone.localtime(value)
+
+
+@register.filter
+def when(value: object) -> str:
+    """An aware datetime shown in the current time zone ('15 Jan 2025, 10:30'), exact time in `title`."""
+    if isinstance(value, datetime):
+        local = _localise(value)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(),
+            local.strftime("%A %d %B %Y, %H:%M:%S %Z (UTC%z)"),
+            local.strftime("%d %b %Y, %H:%M"),
+        )
+    if isinstance(value, date):
+        return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.strftime("%d %b %Y"))
+    return ""
+
+
+@register.filter
+def when_text(value: object) -> str:
+    """The same local date and time as `when`, as plain text (for titles, CSV and messages)."""
+    if isinstance(value, datetime):
+        return _localise(value).strftime("%d %b %Y, %H:%M")
+    return ""
+
+
+@register.filter
+def masked(token: object) -> str:
+    """A payment token with only its last 4 characters visible."""
+    return mask_token(None if token is None else str(token))

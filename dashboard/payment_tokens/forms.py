@@ -1,0 +1,68 @@
+"""The payment token create form and search filters; field names are the record attribute names."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dashboard.core.forms import (
+    EnumChoiceField,
+    IdField,
+    LocalDateTimeField,
+    OneTimeKeyForm,
+    SearchForm,
+    SearchTextField,
+)
+from dashboard.nexudus.enums import RegularPaymentProvider
+from dashboard.nexudus.queries import PaymentTokenDraft, PaymentTokenQuery
+
+TOKEN_MAX_LENGTH = 255
+NOTES_MAX_LENGTH = 2000
+
+
+class PaymentTokenForm(OneTimeKeyForm):
+    coworker_invoice_id = IdField(
+        label="Coworker invoice ID",
+        help_text="The Nexudus Id of the invoice this token paid (a whole number).",
+        error_messages={"required": "Enter the invoice ID.", "invalid": "Enter a whole number, like 1234."},
+    )
+    provider = EnumChoiceField(
+        RegularPaymentProvider, label="Payment provider", blank_label="Not specified"
+    )
+    token = forms.CharField(
+        label="Token",
+        required=False,
+        max_length=TOKEN_MAX_LENGTH,
+        help_text="The provider's token used to authorise or capture the payment.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["coworker_invoice_id", "provider", "token", "notes"]
+
+    def to_draft(self) -> PaymentTokenDraft:
+        data = self.cleaned_data
+        return PaymentTokenDraft(
+            coworker_invoice_id=data["coworker_invoice_id"],
+            provider=data.get("provider"),
+            token=data.get("token") or None,
+            notes=data.get("notes") or None,
+        )
+
+
+class PaymentTokenSearchForm(SearchForm):
+    query_class = PaymentTokenQuery
+    range_pairs = (("created_from", "created_to"), ("updated_from", "updated_to"))
+
+    coworker_invoice_id = IdField(label="Invoice ID", required=False)
+    provider = EnumChoiceField(RegularPaymentProvider, label="Provider")
+    token = SearchTextField(label="Token")
+    notes = SearchTextField(label="Notes")
+    created_from = LocalDateTimeField(label="Created from")
+    created_to = LocalDateTimeField(label="Created to")
+    updated_from = LocalDateTimeField(label="Updated from")
+    updated_to = LocalDateTimeField(label="Updated to")

@@ -1,0 +1,17 @@
+"""Reads of CoworkerInvoicePaymentTokens (each is exactly one upstream call)."""
+
+from __future__ import annotations
+
+from dashboard.nexudus.client import NexudusClient
+from dashboard.nexudus.queries import PaymentTokenQuery
+from dashboard.nexudus.records import Page, PaymentToken
+
+
+def payment_token_list(*, client: NexudusClient, query: PaymentTokenQuery) -> Page[PaymentToken]:
+    """One page of the search, with `TotalItems`. Listing records have no provider (documented)."""
+    return client.search_payment_tokens(query)
+
+
+def payment_token_get(*, client: NexudusClient, token_id: int) -> PaymentToken:
+    """The full record, provider included. Raises NexudusNotFound for an unknown id."""
+    return client.get_payment_token(token_id)

@@ -1,0 +1,59 @@
+"""The payment token listing. Provider is not in listings (Nexudus omits it from search records)."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from dashboard.core.tables import NexudusTable
+from dashboard.core.templatetags.billing import masked, when, when_text
+
+NOTES_PREVIEW = 60
+
+
+class PaymentTokenTable(NexudusTable):
+    caption = "Payment tokens"
+    empty_hint = "Check the invoice ID, use part of the token or notes, or widen the dates."
+
+    id = tables.Column(
+        verbose_name="Id", linkify=lambda record: reverse("payment_tokens:detail", args=[record.id])
+    )
+    coworker_invoice_id = tables.Column(
+        verbose_name="Coworker invoice ID",
+        linkify=lambda record: f"/invoices/{record.coworker_invoice_id}/" if record.coworker_invoice_id else None,
+    )
+    # Sorting by a value people cannot see would look random, and would leak token order.
+    token = tables.Column(verbose_name="Token", orderable=False, attrs={"td": {"class": "masked-token"}})
+    notes = tables.Column(verbose_name="Notes")
+    created_on = tables.Column(verbose_name="Created")
+    updated_on = tables.Column(verbose_name="Updated")
+    updated_by = tables.Column(verbose_name="Updated by")
+
+    class Meta(NexudusTable.Meta):
+        sequence = ("id", "coworker_invoice_id", "token", "notes", "created_on", "updated_on", "updated_by")
+
+    def render_token(self, value: str) -> str:
+        return masked(value)
+
+    def render_notes(self, value: str) -> str:
+        short = Truncator(value).chars(NOTES_PREVIEW)
+        if short == value:
+            return value
+        return format_html('<span title="{}">{}</span>', value, short)
+
+    def render_created_on(self, value):
+        return when(value)
+
+    def render_updated_on(self, value):
+        return when(value)
+
+    def value_created_on(self, value):
+        return when_text(value)
+
+    def value_updated_on(self, value):
+        return when_text(value)
+
+    def value_token(self, value):
+        return masked(value)

@@ -1,0 +1,159 @@
+"""Payment token pages: search, create (once per form), detail, and the on-request token reveal."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from dashboard.accounts.session import nexudus_client
+from dashboard.core.forms import MAX_INT32, apply_upstream_errors
+from dashboard.core.listing import render_search, wants_fragment
+from dashboard.core.submissions import SubmissionOutcome, submit_once
+from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
+from dashboard.nexudus.errors import (
+    NexudusAuthExpired,
+    NexudusError,
+    NexudusValidationError,
+    NexudusWriteOutcomeUnknown,
+)
+
+from .forms import PaymentTokenForm, PaymentTokenSearchForm
+from .selectors import payment_token_get, payment_token_list
+from .services import payment_token_create
+from .tables import PaymentTokenTable
+
+logger = logging.getLogger(__name__)
+
+CREATE_ROLE = "CoworkerInvoicePaymentToken-Create"
+LIST_ROLE = "CoworkerInvoicePaymentToken-List"
+READ_ROLE = "CoworkerInvoicePaymentToken-Read"
+PURPOSE = "payment_tokens:create"
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def payment_token_list_view(request: HttpRequest) -> HttpResponse:
+    client = nexudus_client(request)
+    return render_search(
+        request,
+        form_class=PaymentTokenSearchForm,
+        table_class=PaymentTokenTable,
+        search=lambda query: payment_token_list(client=client, query=query),
+        template_name="payment_tokens/list.html",
+        role=LIST_ROLE,
+    )
+
+
+def _search_by_invoice_url(invoice_id: int | None) -> str:
+    base = reverse("payment_tokens:list")
+    return f"{base}?{urlencode({'coworker_invoice_id': invoice_id})}" if invoice_id else base
+
+
+# Not no-store: after "back", the browser must show the SAME form (same one-time key), so that sending it
+# again shows the first result instead of creating a second record.
+@cache_control(private=True)
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def payment_token_create_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render_create(request, PaymentTokenForm())
+    form = PaymentTokenForm(request.POST)
+    if not form.is_valid():
+        return _render_create(request, form)
+    client = nexudus_client(request)
+    draft = form.to_draft()
+    outcome = submit_once(
+        user=request.user,
+        key=form.cleaned_data["submission_key"],
+        purpose=PURPOSE,
+        send=lambda: payment_token_create(client=client, draft=draft),
+        link=lambda result: (
+            reverse("payment_tokens:detail", args=[result.id]),
+            f"Payment token {result.id}",
+        ),
+    )
+    if outcome.succeeded:
+        return _created(request, outcome)
+    check_url = _search_by_invoice_url(draft.coworker_invoice_id)
+    problem = None
+    if outcome.status == "failed" and isinstance(outcome.error, NexudusValidationError):
+        apply_upstream_errors(form, outcome.error)
+    elif outcome.status == "failed":
+        problem = describe_upstream_error(outcome.error, writing=True, role=CREATE_ROLE)
+    elif outcome.status == "unknown":
+        problem = describe_upstream_error(
+            NexudusWriteOutcomeUnknown(),
+            writing=True,
+            check_url=check_url,
+            check_hint=f"search payment tokens for invoice ID {draft.coworker_invoice_id}",
+        )
+    else:  # pending: the first click's request is still with Nexudus
+        form.add_error(
+            None,
+            "This entry is still being saved. Wait a moment, then check the payment tokens for this "
+            "invoice before entering it again.",
+        )
+    return _render_create(request, form, problem=problem, check_url=check_url, outcome=outcome)
+
+
+def _render_create(request: HttpRequest, form: PaymentTokenForm, **context) -> HttpResponse:
+    context = {"form": form, **context}
+    if wants_fragment(request):
+        return render(request, "payment_tokens/new.html#create", context)
+    return render(request, "payment_tokens/new.html", context)
+
+
+def _created(request: HttpRequest, outcome: SubmissionOutcome) -> HttpResponse:
+    again = outcome.status == "duplicate"
+    if wants_fragment(request):
+        return _render_create(request, PaymentTokenForm(), created=outcome, duplicate=again)
+    if again:
+        messages.info(request, f"This form was already sent: {outcome.result_label} was created then.")
+    else:
+        messages.success(request, f"{outcome.result_label} was created.")
+    return redirect(outcome.result_url)
+
+
+def _get_or_problem(request: HttpRequest, token_id: int):
+    if not 1 <= token_id <= MAX_INT32:  # no such Nexudus id: don't ask
+        raise Http404(f"No payment token {token_id}")
+    try:
+        return payment_token_get(client=nexudus_client(request), token_id=token_id), None
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        return None, describe_upstream_error(error, role=READ_ROLE)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token, problem = _get_or_problem(request, token_id)
+    if problem is not None:
+        if problem.kind == "not_found" and not wants_fragment(request):
+            raise Http404(f"No payment token {token_id}")
+        return render_upstream_problem_page(request, problem, title=f"Payment token {token_id}")
+    return render(request, "payment_tokens/detail.html", {"token": token})
+
+
+@never_cache
+@require_GET
+@vary_on_headers("HX-Request")
+def payment_token_reveal_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    """The unmasked token, only when the person asked for it (never cached, logged without the value)."""
+    token, problem = _get_or_problem(request, token_id)
+    if problem is not None:
+        if problem.kind == "not_found" and not wants_fragment(request):
+            raise Http404(f"No payment token {token_id}")
+        return render_upstream_problem_page(request, problem, title=f"Payment token {token_id}")
+    logger.info("Payment token %s revealed by user %s", token_id, request.user.pk)
+    template = "payment_tokens/_revealed.html" if wants_fragment(request) else "payment_tokens/revealed.html"
+    return render(request, template, {"token": token})
