@@ -157,3 +157,107 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- signed-in users (accounts) ---
+# Everything below signs in through the real /signin/ flow against the sandbox (never force_login),
+# so fixtures exercise the same path a person does. Owned by dashboard.accounts.
+
+import re  # noqa: E402
+
+PENDING_FIELD = re.compile(r'name="pending" value="([^"]+)"')
+
+
+def current_totp(secret: str = MFA_TOTP_SECRET, at: float | None = None) -> str:
+    """RFC 6238 code (SHA-1, 30 s, 6 digits). Computed here because pyotp >= 2.10 refuses secrets shorter
+    than 112 bits, and the documented demo secret is 80."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def sign_in(client, email: str = "ops@sandbox.test", password: str = SANDBOX_PASSWORD,
+            totp: str | None = None, next_url: str | None = None):
+    """Sign a Django test `client` in through /signin/; answers the 2FA step when Nexudus asks (with
+    `totp`, or the current code of mfa@sandbox.test's documented secret). Returns the final response
+    (a 302 on success); asserts nothing, so tests can also drive failures through it."""
+    from django.urls import reverse
+
+    url = reverse("accounts:signin")
+    data = {"email": email, "password": password, **({"next": next_url} if next_url else {})}
+    response = client.post(url, data)
+    match = PENDING_FIELD.search(response.content.decode()) if response.status_code == 200 else None
+    if match:
+        code = {"step": "code", "code": totp or current_totp(), "pending": match.group(1)}
+        response = client.post(url, {**code, **({"next": next_url} if next_url else {})})
+    return response
+
+
+@pytest.fixture
+def signin_throttle_cleared(settings):
+    """Fresh sign-in attempt budgets for this test: its own cache key prefix, so nothing is flushed that
+    another test (or xdist worker sharing one Redis) relies on."""
+    import uuid
+
+    settings.SIGNIN_THROTTLE_KEY_PREFIX = f"signin-throttle-test-{uuid.uuid4().hex}"
+
+
+def _signed_in_client(email: str, upstream, signin_throttle_cleared):
+    from django.test import Client
+
+    client = Client()
+    response = sign_in(client, email=email)
+    assert response.status_code == 302, f"sign-in as {email} failed with {response.status_code}"
+    return client
+
+
+@pytest.fixture
+def ops_client(db, upstream, signin_throttle_cleared):
+    """A Django test client signed in as ops@sandbox.test (operations staff)."""
+    return _signed_in_client("ops@sandbox.test", upstream, signin_throttle_cleared)
+
+
+@pytest.fixture
+def agent_client(db, upstream, signin_throttle_cleared):
+    """A Django test client signed in as agent@sandbox.test (support agent)."""
+    return _signed_in_client("agent@sandbox.test", upstream, signin_throttle_cleared)
+
+
+@pytest.fixture
+def admin_client_nexudus(db, upstream, signin_throttle_cleared):
+    """A Django test client signed in as admin@sandbox.test (every Nexudus role)."""
+    return _signed_in_client("admin@sandbox.test", upstream, signin_throttle_cleared)
+
+
+@pytest.fixture
+def browser_sign_in(signin_throttle_cleared):
+    """`browser_sign_in(page, live_server_url, email, password, totp=None)`: sign in through the UI."""
+
+    def _sign_in(page, live_server_url: str, email: str = "ops@sandbox.test",
+                 password: str = SANDBOX_PASSWORD, totp: str | None = None) -> None:
+        page.goto(f"{live_server_url}/signin/")
+        page.get_by_label("Nexudus email").fill(email)
+        page.get_by_label("Password").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in", exact=True).click()
+        code_field = page.get_by_label("6-digit code")
+        if code_field.count():
+            code_field.fill(totp or current_totp())
+            with page.expect_navigation():
+                page.get_by_role("button", name="Verify and sign in").click()
+
+    return _sign_in
+
+
+@pytest.fixture
+def signed_in_page(page, live_server, upstream, transactional_db, browser_sign_in):
+    """A Playwright page signed in as ops@sandbox.test on the live server."""
+    browser_sign_in(page, live_server.url)
+    assert "/signin/" not in page.url, "browser sign-in as ops@sandbox.test failed"
+    return page

@@ -10,3 +10,14 @@ NEXUDUS_API_URL = "http://127.0.0.1:9"
 # Fail fast in tests: nobody should wait on retries of a fault the test injected on purpose.
 NEXUDUS_RETRY_BUDGET = 1.0
 NEXUDUS_READ_TIMEOUT = 5.0
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    # A database file (one per test process), not SQLite's shared in-memory database: parallel requests
+    # (the live server's threads, the token-refresh single-flight tests) need separate connections with
+    # real locking, as in production; shared-cache memory databases fail them with "table is locked".
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"billing-desk-test-{os.getpid()}.sqlite3")
+    }

@@ -1,0 +1,98 @@
+"""The signed-in person's Nexudus tokens for the client: refreshed once, however many requests ask at once.
+
+Nexudus rotates the refresh token on every refresh, so two parallel refreshes would leave one request
+holding a dead refresh token and sign the person out. Every refresh therefore happens inside a short
+transaction that first locks the person's row (a row lock on PostgreSQL; on SQLite the IMMEDIATE
+transaction mode takes the write lock up front), then re-reads it: whoever waited behind the lock finds
+the work already done and uses the stored token. This works across threads, processes and instances.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from dashboard.nexudus.auth import token_refresh_grant
+from dashboard.nexudus.errors import NexudusAuthExpired, NexudusSignInError
+from dashboard.nexudus.records import TokenSet
+
+from .models import NexudusAccount
+
+logger = logging.getLogger(__name__)
+
+
+class StoredTokenProvider:
+    """`TokenProvider` over the encrypted tokens stored for one user (and only that user)."""
+
+    def __init__(self, user: AbstractBaseUser) -> None:
+        self.user_id = user.pk
+
+    def access_token(self) -> str:
+        """The stored token, refreshed first when it expires within NEXUDUS_REFRESH_MARGIN seconds."""
+        tokens = self._read()
+        if self._fresh_enough(tokens):
+            return tokens.access_token
+        # Someone else's refresh while we waited for the lock counts, even if Nexudus's lifetime is
+        # shorter than our margin: one refresh per stale token, never one per waiting request.
+        return self._refresh_once(
+            still_usable=lambda stored: stored.access_token != tokens.access_token or self._fresh_enough(stored)
+        )
+
+    def refresh(self, rejected_token: str) -> str:
+        """After a 401 on `rejected_token`: a newer stored token if another request already refreshed,
+        otherwise a refreshed one. Raises NexudusAuthExpired when Nexudus refuses the refresh."""
+        return self._refresh_once(still_usable=lambda stored: stored.access_token != rejected_token)
+
+    # -- internals --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _fresh_enough(tokens: TokenSet) -> bool:
+        margin = timedelta(seconds=settings.NEXUDUS_REFRESH_MARGIN)
+        return tokens.expires_at - margin > timezone.now()
+
+    def _read(self) -> TokenSet:
+        account = NexudusAccount.objects.filter(user_id=self.user_id).first()
+        tokens = account.token_set() if account else None
+        if tokens is None:
+            raise NexudusAuthExpired()
+        return tokens
+
+    def _refresh_once(self, *, still_usable: Callable[[TokenSet], bool]) -> str:
+        """Refresh under the row lock unless, once the lock is ours, the stored token is `still_usable`.
+
+        `durable=True`: this must be its own short transaction, never a savepoint inside a caller's,
+        or the lock would be held across whatever else that caller does.
+        """
+        with transaction.atomic(durable=True):
+            account = NexudusAccount.objects.select_for_update().filter(user_id=self.user_id).first()
+            stored = account.token_set() if account else None
+            if account is None or stored is None:
+                raise NexudusAuthExpired()
+            if still_usable(stored):
+                return stored.access_token
+            try:
+                fresh = token_refresh_grant(
+                    refresh_token=stored.refresh_token,
+                    client_id=account.client_id,
+                    base_url=settings.NEXUDUS_API_URL,
+                )
+            except NexudusSignInError:
+                # The refresh token is dead: forget it (committed with this transaction) and end the session.
+                logger.info("Nexudus refused the token refresh of user %s; session ended", self.user_id)
+                account.clear_tokens()
+                account.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
+                refused = True
+            else:
+                account.store_tokens(fresh)
+                account.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
+                refused = False
+        if refused:
+            raise NexudusAuthExpired()
+        logger.info("Refreshed the Nexudus token of user %s", self.user_id)
+        return fresh.access_token
