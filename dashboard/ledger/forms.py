@@ -1,0 +1,217 @@
+"""The ledger entry form and the search filters. Field names are the record's (or query's) attribute
+names, so Nexudus's field errors land on the control that caused them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from dashboard.core.forms import (
+    MAX_INT32,
+    EnumChoiceField,
+    IdField,
+    LocalDateTimeField,
+    OneTimeKeyForm,
+    SearchForm,
+    SearchTextField,
+)
+from dashboard.nexudus.enums import PaymentProvider
+from dashboard.nexudus.queries import LedgerEntryDraft, LedgerEntryQuery
+
+from .wording import MAX_PLACES, currency_places, decimal_places
+
+MAX_AMOUNT = Decimal("999999999.9999")
+
+
+class AmountField(forms.DecimalField):
+    """A non-negative amount. The business's currency decides the places; before it is known, no
+    currency allows more than MAX_PLACES."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=Decimal("0"), max_value=MAX_AMOUNT, max_digits=None, decimal_places=MAX_PLACES, **kwargs
+        )
+        self.widget.attrs.update({"inputmode": "decimal", "step": "any"})
+        self.error_messages["min_value"] = "Enter zero or a positive amount (use the other column to reverse)."
+
+
+class WallClockDateTimeField(LocalDateTimeField):
+    """Transaction date (local) is the location's wall-clock time, which Nexudus sends with a literal Z:
+    the value is kept exactly as typed (tagged UTC) instead of being converted from our time zone."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+
+class LedgerEntryForm(OneTimeKeyForm):
+    business_id = IdField(label="Business")
+    coworker_id = IdField(label="Customer (coworker)")
+    description = forms.CharField(label="Description", max_length=255)
+    code = forms.CharField(label="Code", max_length=50, help_text="e.g. PAYM for a payment, ADJU for an adjustment.")
+    debit = AmountField(label="Debit", help_text="What the customer is charged: increases what they owe.")
+    credit = AmountField(label="Credit", help_text="What the customer paid or is credited: reduces what they owe.")
+    coworker_invoice_id = IdField(label="Invoice", required=False)
+    payment_gateway = EnumChoiceField(PaymentProvider, label="Payment gateway", blank_label="None")
+    payment_method_number = forms.CharField(label="Payment method number", max_length=100, required=False)
+    transaction_date = LocalDateTimeField(label="Transaction date", help_text="Leave empty for now.")
+    transaction_date_local = WallClockDateTimeField(
+        label="Transaction date (local)", help_text="The same moment in the location's own time zone."
+    )
+    billed = forms.BooleanField(label="Billed", required=False)
+    connected_transaction_guid = forms.CharField(label="Connected transaction GUID", required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("business_id", "coworker_id", "coworker_invoice_id"):
+            self.fields[name].widget.attrs.update(
+                {"placeholder": "Id", "autocomplete": "off", "aria-describedby": f"id_{name}_chosen"}
+            )
+
+    def clean_connected_transaction_guid(self) -> str | None:
+        value = self.cleaned_data["connected_transaction_guid"].strip()
+        if not value:
+            return None
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a GUID like 3f2504e0-4f89-11d3-9a0c-0305e82c3301.", code="invalid_guid"
+            ) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        debit, credit = cleaned.get("debit"), cleaned.get("credit")
+        if debit is not None and credit is not None and debit == 0 and credit == 0:
+            raise forms.ValidationError(
+                "Enter a debit or a credit: both are zero, so this entry would change nothing.", code="both_zero"
+            )
+        return cleaned
+
+    # --- after the business is known -----------------------------------------------------------------
+
+    def check_currency_places(self, currency_code: str | None) -> bool:
+        """Amounts must fit the business's currency (GBP 2 places, JPY none...). Adds field errors."""
+        places = currency_places(currency_code)
+        ok = True
+        for name in ("debit", "credit"):
+            amount = self.cleaned_data.get(name)
+            if amount is not None and decimal_places(amount) > places:
+                noun = "no decimal places" if places == 0 else f"at most {places} decimal places"
+                self.add_error(name, f"{currency_code or 'This currency'} amounts have {noun}.")
+                ok = False
+        return ok
+
+    @property
+    def both_amounts(self) -> bool:
+        return bool(self.cleaned_data.get("debit")) and bool(self.cleaned_data.get("credit"))
+
+    @property
+    def net_change(self) -> Decimal:
+        """What the entry does to the customer's balance (positive: they owe more)."""
+        return self.cleaned_data["debit"] - self.cleaned_data["credit"]
+
+    def draft(self, *, expected_balance: Decimal) -> LedgerEntryDraft:
+        data = self.cleaned_data
+        return LedgerEntryDraft(
+            business_id=data["business_id"],
+            coworker_id=data["coworker_id"],
+            description=data["description"],
+            code=data["code"],
+            debit=data["debit"],
+            credit=data["credit"],
+            coworker_invoice_id=data.get("coworker_invoice_id"),
+            payment_gateway=data.get("payment_gateway"),
+            payment_method_number=data.get("payment_method_number") or None,
+            transaction_date=data.get("transaction_date"),
+            transaction_date_local=data.get("transaction_date_local"),
+            billed=bool(data.get("billed")),
+            connected_transaction_guid=data.get("connected_transaction_guid"),
+            expected_balance=expected_balance,
+        )
+
+    def fingerprint(self) -> str:
+        """A digest of what was reviewed: the confirm POST must carry exactly the same entry."""
+        entry = {k: str(v) for k, v in self.cleaned_data.items() if k != "submission_key"}
+        canonical = json.dumps(entry, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class BilledSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("unknown", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+def _range_amount(label: str) -> forms.DecimalField:
+    field = forms.DecimalField(label=label, required=False, max_digits=15, decimal_places=MAX_PLACES)
+    field.widget.attrs.update({"inputmode": "decimal", "step": "any"})
+    return field
+
+
+class LedgerEntrySearchForm(SearchForm):
+    """Filters of `/ledger-entries/`. Business, customer and invoice each take an id or a name/number."""
+
+    query_class = LedgerEntryQuery
+    # field -> (query attribute for an id, query attribute for text)
+    either_id_or_text = {
+        "business": ("business_id", "business_name"),
+        "coworker": ("coworker_id", "coworker_full_name"),
+        "invoice": ("coworker_invoice_id", "invoice_number"),
+    }
+    range_pairs = (
+        ("debit_from", "debit_to"),
+        ("credit_from", "credit_to"),
+        ("balance_from", "balance_to"),
+        ("transaction_from", "transaction_to"),
+        ("created_from", "created_to"),
+        ("updated_from", "updated_to"),
+    )
+
+    coworker = SearchTextField(label="Customer (id or name)")
+    business = SearchTextField(label="Business (id or name)")
+    invoice = SearchTextField(label="Invoice (id or number)")
+    description = SearchTextField(label="Description")
+    code = SearchTextField(label="Code", max_length=50)
+    payment_gateway = EnumChoiceField(PaymentProvider, label="Payment gateway")
+    billed = forms.NullBooleanField(label="Billed", required=False, widget=BilledSelect)
+    debit_from = _range_amount("Debit from")
+    debit_to = _range_amount("Debit to")
+    credit_from = _range_amount("Credit from")
+    credit_to = _range_amount("Credit to")
+    balance_from = _range_amount("Balance from")
+    balance_to = _range_amount("Balance to")
+    transaction_from = LocalDateTimeField(label="Transaction date from")
+    transaction_to = LocalDateTimeField(label="Transaction date to")
+    created_from = LocalDateTimeField(label="Created from")
+    created_to = LocalDateTimeField(label="Created to")
+    updated_from = LocalDateTimeField(label="Updated from")
+    updated_to = LocalDateTimeField(label="Updated to")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.either_id_or_text:
+            value = (cleaned.get(name) or "").lstrip("#")
+            if value.isdigit() and not 0 < int(value) <= MAX_INT32:
+                self.add_error(name, "No record has that id: ids are whole numbers from 1 to 2147483647.")
+        return cleaned
+
+    def to_query(self, **paging):
+        if not self.is_valid():
+            raise ValueError("An invalid search form must not become a query.")
+        filters = dict(self.active_filters)
+        for name, (id_attribute, text_attribute) in self.either_id_or_text.items():
+            value = filters.pop(name, None)
+            if value is None:
+                continue
+            if value.lstrip("#").isdigit():
+                filters[id_attribute] = int(value.lstrip("#"))
+            else:
+                filters[text_attribute] = value
+        return self.query_class(**filters, **paging)

@@ -1,0 +1,263 @@
+"""Reads for the ledger pages: searches, one entry, a customer's balance and ledger, picker lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from dashboard.nexudus.client import NexudusClient
+from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
+from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
+from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page
+
+# How many recent entries the customer page reads for its chart and for the businesses list.
+HISTORY_SIZE = 200
+# Nexudus sorts by one field only; entries sharing the newest transaction date are told apart by id
+# here, so the newest few are read rather than exactly one.
+NEWEST_WINDOW = 10
+PICKER_SIZE = 10
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def _chain_key(entry: LedgerEntry) -> tuple[datetime, int]:
+    """The order Nexudus chains running balances in: transaction date, then id."""
+    return (entry.transaction_date or entry.created_on or _EPOCH, entry.id)
+
+
+def ledger_entry_list(*, client: NexudusClient, query: LedgerEntryQuery) -> Page[LedgerEntry]:
+    return client.search_ledger_entries(query)
+
+
+def ledger_entry_get(*, client: NexudusClient, entry_id: int) -> LedgerEntry:
+    return client.get_ledger_entry(entry_id)
+
+
+def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
+    return max(entries, key=_chain_key, default=None)
+
+
+def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: int) -> Decimal:
+    """The customer's balance at a business now: the Balance of their newest entry there (0 if none)."""
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=coworker_id,
+            business_id=business_id,
+            order_by="transaction_date",
+            descending=True,
+            size=NEWEST_WINDOW,
+        )
+    )
+    newest = _newest(page.items)
+    return newest.balance if newest else Decimal("0")
+
+
+@dataclass(frozen=True)
+class EntryParties:
+    """Who and what a new entry is about, as Nexudus knows them, and the balance before it."""
+
+    business: Business
+    coworker: Coworker
+    invoice: Invoice | None
+    balance_before: Decimal
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def currency_code(self) -> str | None:
+        return self.business.currency_code
+
+
+def entry_parties(
+    *, client: NexudusClient, business_id: int, coworker_id: int, coworker_invoice_id: int | None
+) -> EntryParties:
+    """Look up the business, coworker and invoice an entry names; unknown ids raise a validation error
+    on the field that named them, so they show exactly like Nexudus's own relation errors."""
+    errors: list[FieldError] = []
+
+    def lookup(getter, record_id, field_name, noun):
+        try:
+            return getter(record_id)
+        except NexudusNotFound:
+            errors.append(FieldError(field=field_name, message=f"does not exist (no {noun} has id {record_id})"))
+            return None
+
+    business = lookup(client.get_business, business_id, "business_id", "business")
+    coworker = lookup(client.get_coworker, coworker_id, "coworker_id", "customer")
+    invoice = None
+    if coworker_invoice_id is not None:
+        invoice = lookup(client.get_invoice, coworker_invoice_id, "coworker_invoice_id", "invoice")
+    if errors:
+        raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
+    assert business is not None and coworker is not None
+
+    warnings = []
+    if invoice is not None:
+        if invoice.coworker_id not in (None, coworker.id):
+            warnings.append(
+                f"Invoice {invoice.invoice_number or invoice.id} belongs to "
+                f"{invoice.coworker_full_name or 'another customer'}, not {coworker.full_name}."
+            )
+        if invoice.business_id not in (None, business.id):
+            warnings.append(
+                f"Invoice {invoice.invoice_number or invoice.id} was raised by "
+                f"{invoice.business_name or 'another business'}, not {business.name}."
+            )
+    balance = customer_balance(client=client, coworker_id=coworker.id, business_id=business.id)
+    return EntryParties(
+        business=business, coworker=coworker, invoice=invoice, balance_before=balance, warnings=warnings
+    )
+
+
+@dataclass(frozen=True)
+class BusinessChoice:
+    id: int
+    name: str
+    currency_code: str | None
+
+
+@dataclass(frozen=True)
+class CustomerLedger:
+    """A customer's standing at one business, with recent history (oldest first) for the chart."""
+
+    coworker: Coworker
+    businesses: list[BusinessChoice]
+    business: BusinessChoice | None
+    balance: Decimal
+    history: list[LedgerEntry]
+    history_truncated: bool
+
+    @property
+    def currency_code(self) -> str | None:
+        return self.business.currency_code if self.business else None
+
+
+def _businesses_of(entries: list[LedgerEntry]) -> list[BusinessChoice]:
+    seen: dict[int, BusinessChoice] = {}
+    for entry in sorted(entries, key=_chain_key, reverse=True):
+        if entry.business_id is not None and entry.business_id not in seen:
+            seen[entry.business_id] = BusinessChoice(
+                id=entry.business_id,
+                name=entry.business_name or f"Business {entry.business_id}",
+                currency_code=entry.currency_code,
+            )
+    return list(seen.values())
+
+
+def customer_ledger(*, client: NexudusClient, coworker_id: int, business_id: int | None = None) -> CustomerLedger:
+    """The customer, the businesses they have recent entries at, the chosen one (asked for, else their
+    invoicing business, else the one with the latest entry), its balance and up to HISTORY_SIZE entries."""
+    coworker = client.get_coworker(coworker_id)
+    recent = client.search_ledger_entries(
+        LedgerEntryQuery(coworker_id=coworker_id, order_by="transaction_date", descending=True, size=HISTORY_SIZE)
+    )
+    businesses = _businesses_of(recent.items)
+    by_id = {choice.id: choice for choice in businesses}
+
+    chosen = by_id.get(business_id) if business_id is not None else None
+    if chosen is None and business_id is not None:
+        # Asked for a business without recent entries (or beyond the window): still show it.
+        chosen = _business_choice(client, business_id)
+        if chosen is not None:
+            businesses.append(chosen)
+    if chosen is None and coworker.invoicing_business_id in by_id:
+        chosen = by_id[coworker.invoicing_business_id]
+    if chosen is None and businesses:
+        chosen = businesses[0]
+    if chosen is None and coworker.invoicing_business_id is not None:
+        chosen = BusinessChoice(
+            id=coworker.invoicing_business_id,
+            name=coworker.invoicing_business_name or f"Business {coworker.invoicing_business_id}",
+            currency_code=None,
+        )
+
+    if chosen is None:
+        history: list[LedgerEntry] = []
+        truncated = False
+    elif recent.total_items <= len(recent.items):
+        # Every entry of the customer is already here: no second request.
+        history = [e for e in recent.items if e.business_id == chosen.id]
+        truncated = False
+    else:
+        at_business = client.search_ledger_entries(
+            LedgerEntryQuery(
+                coworker_id=coworker_id,
+                business_id=chosen.id,
+                order_by="transaction_date",
+                descending=True,
+                size=HISTORY_SIZE,
+            )
+        )
+        history = at_business.items
+        truncated = at_business.total_items > len(at_business.items)
+    history = sorted(history, key=_chain_key)
+    balance = history[-1].balance if history else Decimal("0")
+    if chosen is not None and chosen.currency_code is None and history:
+        chosen = BusinessChoice(id=chosen.id, name=chosen.name, currency_code=history[-1].currency_code)
+    return CustomerLedger(
+        coworker=coworker,
+        businesses=businesses,
+        business=chosen,
+        balance=balance,
+        history=history,
+        history_truncated=truncated,
+    )
+
+
+def _business_choice(client: NexudusClient, business_id: int) -> BusinessChoice | None:
+    try:
+        business = client.get_business(business_id)
+    except NexudusNotFound:
+        return None
+    return BusinessChoice(
+        id=business.id, name=business.name or f"Business {business.id}", currency_code=business.currency_code
+    )
+
+
+# --- pickers: names/numbers through the upstream search; a typed id is looked up directly ------------
+
+
+def _as_id(text: str) -> int | None:
+    text = text.strip().lstrip("#")
+    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+
+
+def _with_exact(getter, text: str, found: list) -> list:
+    record_id = _as_id(text)
+    if record_id is None or any(item.id == record_id for item in found):
+        return found
+    try:
+        return [getter(record_id), *found]
+    except NexudusNotFound:
+        return found
+
+
+def business_search(*, client: NexudusClient, text: str) -> list[Business]:
+    text = text.strip()
+    found = (
+        []
+        if _as_id(text)
+        else client.search_businesses(BusinessQuery(name=text or None, size=PICKER_SIZE, order_by="name")).items
+    )
+    return _with_exact(client.get_business, text, found)
+
+
+def coworker_search(*, client: NexudusClient, text: str) -> list[Coworker]:
+    text = text.strip()
+    found = (
+        []
+        if _as_id(text)
+        else client.search_coworkers(CoworkerQuery(full_name=text, size=PICKER_SIZE, order_by="full_name")).items
+    )
+    return _with_exact(client.get_coworker, text, found)
+
+
+def invoice_search(*, client: NexudusClient, text: str, coworker_id: int | None = None) -> list[Invoice]:
+    """Invoices whose number contains `text` (the customer's own, when one is chosen), or the one with
+    that id."""
+    text = text.strip()
+    found = client.search_invoices(
+        InvoiceQuery(
+            invoice_number=text or None, coworker_id=coworker_id, size=PICKER_SIZE, order_by="due_date", descending=True
+        )
+    ).items
+    return _with_exact(client.get_invoice, text, found)

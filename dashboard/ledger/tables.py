@@ -1,0 +1,81 @@
+"""The ledger entries table (search page and a customer's ledger), on core's NexudusTable."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from dashboard.core.tables import NexudusTable
+from dashboard.core.templatetags.billing import money, when
+from dashboard.nexudus.records import LedgerEntry
+
+
+def invoice_url(invoice_id: int | None) -> str | None:
+    """The invoice lookup page (`/invoices/<id>/`)."""
+    return reverse("lookup:invoice", args=[invoice_id]) if invoice_id is not None else None
+
+
+def customer_link(coworker_id: int | None, name: str | None) -> str:
+    """Every customer name or id shown by the ledger pages links to their ledger."""
+    label = name or (f"Customer {coworker_id}" if coworker_id else "")
+    if coworker_id is None:
+        return label
+    return format_html('<a href="{}">{}</a>', reverse("ledger:customer", args=[coworker_id]), label)
+
+
+class MoneyColumn(tables.Column):
+    """An amount in the entry's business currency, right-aligned."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("attrs", {"th": {"class": "money"}, "td": {"class": "money"}})
+        super().__init__(**kwargs)
+
+    def render(self, value, record: LedgerEntry):
+        return money(value, record.currency_code)
+
+
+class LedgerEntryTable(NexudusTable):
+    caption = "Ledger entries"
+
+    class Meta(NexudusTable.Meta):
+        order_by = ("-transaction_date",)  # newest first unless the person sorts
+
+    id = tables.Column(verbose_name="Id", linkify=lambda record: reverse("ledger:detail", args=[record.id]))
+    transaction_date = tables.Column(verbose_name="Transaction date")
+    coworker_full_name = tables.Column(verbose_name="Customer")
+    business_name = tables.Column(verbose_name="Business")
+    invoice_number = tables.Column(verbose_name="Invoice number")
+    description = tables.Column(verbose_name="Description")
+    code = tables.Column(verbose_name="Code")
+    debit = MoneyColumn(verbose_name="Debit")
+    credit = MoneyColumn(verbose_name="Credit")
+    balance = MoneyColumn(verbose_name="Balance")
+    payment_gateway = tables.Column(verbose_name="Gateway")
+    billed = tables.BooleanColumn(verbose_name="Billed", yesno="Yes,No")
+
+    def render_transaction_date(self, value):
+        return when(value)
+
+    def render_coworker_full_name(self, value, record: LedgerEntry):
+        return customer_link(record.coworker_id, value)
+
+    def render_invoice_number(self, value, record: LedgerEntry):
+        url = invoice_url(record.coworker_invoice_id)
+        return format_html('<a href="{}">{}</a>', url, value) if url else value
+
+    def render_payment_gateway(self, value):
+        return value.label
+
+
+class CustomerLedgerTable(LedgerEntryTable):
+    """A customer's entries at one business, newest first; the balance column is the running balance."""
+
+    caption = "Entries"
+    empty_hint = "This customer has no entries at this business."
+
+    class Meta(LedgerEntryTable.Meta):
+        exclude = ("coworker_full_name", "business_name")
+        sequence = ("transaction_date", "id", "...")
+
+    balance = MoneyColumn(verbose_name="Balance after")

@@ -1,0 +1,222 @@
+"""Ledger pages: search, detail, a customer's ledger, and the pickers of the create form (see create.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from dashboard.accounts.session import nexudus_client
+from dashboard.core.forms import MAX_INT32
+from dashboard.core.listing import build_table, render_search, table_params, wants_fragment
+from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
+from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
+from dashboard.nexudus.queries import LedgerEntryQuery
+
+from .chart import balance_chart
+from .forms import LedgerEntrySearchForm
+from .selectors import (
+    business_search,
+    coworker_search,
+    customer_ledger,
+    invoice_search,
+    ledger_entry_get,
+    ledger_entry_list,
+)
+from .tables import CustomerLedgerTable, LedgerEntryTable, invoice_url
+from .wording import balance_in_words, format_money
+
+LIST_ROLE = "CoworkerLedgerEntry-List"
+READ_ROLE = "CoworkerLedgerEntry-Read"
+
+
+def _valid_id(record_id: int, noun: str) -> None:
+    if not 1 <= record_id <= MAX_INT32:  # no such Nexudus id: don't ask
+        raise Http404(f"No {noun} {record_id}")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def ledger_entry_list_view(request: HttpRequest) -> HttpResponse:
+    client = nexudus_client(request)
+    return render_search(
+        request,
+        form_class=LedgerEntrySearchForm,
+        table_class=LedgerEntryTable,
+        search=lambda query: ledger_entry_list(client=client, query=query),
+        template_name="ledger/list.html",
+        role=LIST_ROLE,
+    )
+
+
+@require_GET
+def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    _valid_id(entry_id, "ledger entry")
+    try:
+        entry = ledger_entry_get(client=nexudus_client(request), entry_id=entry_id)
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        problem = describe_upstream_error(error, role=READ_ROLE)
+        if problem.kind == "not_found":
+            raise Http404(f"No ledger entry {entry_id}") from None
+        return render_upstream_problem_page(request, problem, title=f"Ledger entry {entry_id}")
+    return render(
+        request,
+        "ledger/detail.html",
+        {
+            "entry": entry,
+            "invoice_url": invoice_url(entry.coworker_invoice_id),
+            "balance_words": balance_in_words(entry.balance, entry.currency_code),
+        },
+    )
+
+
+def _business_param(request: HttpRequest) -> int | None:
+    raw = (request.GET.get("business") or "").strip()
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
+    """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
+    re-render only the entries: one upstream call when the business is in the URL."""
+    _valid_id(coworker_id, "customer")
+    client = nexudus_client(request)
+    business_id = _business_param(request)
+    ledger = None
+    try:
+        if not (wants_fragment(request) and business_id):
+            ledger = customer_ledger(client=client, coworker_id=coworker_id, business_id=business_id)
+            business_id = ledger.business.id if ledger.business else None
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        problem = describe_upstream_error(error, role=READ_ROLE)
+        if problem.kind == "not_found":
+            raise Http404(f"No customer {coworker_id}") from None
+        return render_upstream_problem_page(request, problem, title=f"Customer {coworker_id}")
+
+    params = table_params(request.GET, CustomerLedgerTable)
+    query = LedgerEntryQuery(
+        coworker_id=coworker_id,
+        business_id=business_id,
+        page=params.page,
+        size=params.per_page,
+        order_by="transaction_date",
+        descending=True,
+    )
+    table = problem = None
+    if business_id is not None:
+        try:
+            table = build_table(
+                CustomerLedgerTable,
+                query=query,
+                params=params,
+                search=lambda q: ledger_entry_list(client=client, query=q),
+            )
+        except NexudusAuthExpired:
+            raise
+        except NexudusError as error:
+            problem = describe_upstream_error(error, role=LIST_ROLE)
+    context = {"table": table, "problem": problem, "coworker_id": coworker_id, "business_id": business_id}
+    if ledger is None:
+        return render(request, "ledger/customer.html#results", context)
+    context.update(
+        {
+            "ledger": ledger,
+            "balance_words": balance_in_words(ledger.balance, ledger.currency_code),
+            "chart": balance_chart(
+                ledger.history,
+                currency_code=ledger.currency_code,
+                customer=ledger.coworker.full_name or f"customer {coworker_id}",
+                truncated=ledger.history_truncated,
+            ),
+        }
+    )
+    if wants_fragment(request):
+        return render(request, "ledger/customer.html#results", context)
+    return render(request, "ledger/customer.html", context)
+
+
+# --- pickers of the create form: a short list of buttons under a search box ----------------------------
+
+
+@dataclass(frozen=True)
+class PickerOption:
+    id: int
+    label: str
+    detail: str = ""
+    business_id: int | None = None  # a customer's invoicing business, offered to the business picker
+
+
+def _picker(request: HttpRequest, find, *, allow_empty: bool = False) -> HttpResponse:
+    text = (request.GET.get("q") or "").strip()[:100]
+    context: dict = {"text": text, "options": []}
+    if (text or allow_empty) and "\x00" not in text:
+        try:
+            context["options"] = find(nexudus_client(request), text)
+        except NexudusAuthExpired:
+            raise
+        except NexudusError as error:
+            context["problem"] = describe_upstream_error(error)
+    return render(request, "ledger/_picker_options.html", context)
+
+
+@require_GET
+def pick_business_view(request: HttpRequest) -> HttpResponse:
+    return _picker(
+        request,
+        lambda client, text: [
+            PickerOption(b.id, b.name or f"Business {b.id}", b.currency_code or "")
+            for b in business_search(client=client, text=text)
+        ],
+        allow_empty=True,
+    )
+
+
+@require_GET
+def pick_coworker_view(request: HttpRequest) -> HttpResponse:
+    return _picker(
+        request,
+        lambda client, text: [
+            PickerOption(
+                c.id,
+                c.full_name or f"Customer {c.id}",
+                c.email or c.company_name or "",
+                business_id=c.invoicing_business_id,
+            )
+            for c in coworker_search(client=client, text=text)
+        ],
+    )
+
+
+@require_GET
+def pick_invoice_view(request: HttpRequest) -> HttpResponse:
+    raw = (request.GET.get("coworker_id") or "").strip()
+    coworker_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    return _picker(
+        request,
+        lambda client, text: [
+            PickerOption(
+                i.id,
+                i.invoice_number or f"Invoice {i.id}",
+                " · ".join(
+                    filter(
+                        None,
+                        [
+                            i.coworker_full_name,
+                            format_money(i.total_amount, i.currency_code),
+                            "paid" if i.paid else f"{format_money(i.outstanding, i.currency_code)} due",
+                        ],
+                    )
+                ),
+            )
+            for i in invoice_search(client=client, text=text, coworker_id=coworker_id)
+        ],
+        allow_empty=coworker_id is not None,
+    )

@@ -1,0 +1,70 @@
+"""Balances and ledger entries in words, and the currency places checked before anything reaches Nexudus.
+
+Money formatting and currency places come from core (`billing.money`, `billing.currency_places`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dashboard.core.templatetags.billing import currency_places
+from dashboard.core.templatetags.billing import money as format_money
+
+# The most places any ISO 4217 currency in core's table uses (BHD, KWD...): finer is wrong everywhere.
+MAX_PLACES = 3
+
+
+def decimal_places(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def balance_in_words(balance: Decimal | None, currency_code: str | None) -> str:
+    """Nexudus's sign convention in words: positive = the customer owes, negative = in credit."""
+    if balance is None:
+        return "unknown"
+    places = currency_places(currency_code)
+    rounded = balance.quantize(Decimal(1).scaleb(-places))
+    if rounded > 0:
+        return f"owes {format_money(rounded, currency_code)}"
+    if rounded < 0:
+        return f"in credit {format_money(-rounded, currency_code)}"
+    return "settled"
+
+
+def balance_state(balance: Decimal | None, currency_code: str | None) -> str:
+    """The same, as a state: 'GBP 120.00 owed' / 'GBP 15.00 in credit' / 'settled'."""
+    words = balance_in_words(balance, currency_code)
+    if words.startswith("owes "):
+        return f"{words[5:]} owed"
+    if words.startswith("in credit "):
+        return f"{words[10:]} in credit"
+    return words
+
+
+def entry_summary(
+    *,
+    debit: Decimal,
+    credit: Decimal,
+    currency_code: str | None,
+    customer: str,
+    business: str,
+    invoice_number: str | None,
+    balance_before: Decimal,
+) -> str:
+    """'Credit GBP 120.00 to Jane Doe at Main St, linked to invoice INV-0042; balance goes from
+    GBP 120.00 owed to settled.'"""
+    moves = []
+    if debit:
+        moves.append(f"debit {format_money(debit, currency_code)}")
+    if credit:
+        moves.append(f"credit {format_money(credit, currency_code)}")
+    text = " and ".join(moves) or "nothing"
+    text = f"{text[0].upper()}{text[1:]} to {customer} at {business}"
+    if invoice_number:
+        text += f", linked to invoice {invoice_number}"
+    after = balance_before + debit - credit
+    return (
+        f"{text}; balance goes from {balance_state(balance_before, currency_code)} "
+        f"to {balance_state(after, currency_code)}."
+    )
