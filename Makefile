@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install chromium lint fmt sandbox clean
+.PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
 $(STAMP): pyproject.toml
@@ -31,9 +31,26 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py run_local
 
+# Production configuration locally: gunicorn + PostgreSQL + Redis + hashed static files, sandbox upstream.
+run-prod: install
+	scripts/run-prod.sh
+
+# The whole suite on SQLite (ignoring any DATABASE_URL/REDIS_URL in the shell), then the database-dependent
+# tests again on private PostgreSQL and Redis servers (mandatory in CI, skipped with a notice without root).
 test: install chromium
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest
+	scripts/test-postgres.sh
+
+test-postgres: install
+	scripts/test-postgres.sh
+
+# Private PostgreSQL and Redis on loopback; `eval "$$(scripts/services.sh env)"` points a shell at them.
+services:
+	scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -47,4 +64,12 @@ sandbox: install
 	$(PY) manage.py nexudus_sandbox
 
 clean:
+	-scripts/services.sh stop
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .ruff_cache
+
+# Benchmark (issue 9): sandbox + gunicorn (production settings) on loopback, load, profile, page weight.
+# Prints every figure next to its target; writes bench/results.json and the results block of bench/README.md.
+# BENCH_QUICK=1 for a short smoke run. Under 10 minutes on 2 cores.
+.PHONY: bench
+bench: install
+	$(PY) -m bench

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest
 
+from dashboard.core.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 from dashboard.nexudus.client import NexudusClient
-from dashboard.nexudus.errors import NexudusAuthExpired
+from dashboard.nexudus.errors import NexudusAuthExpired, NexudusRateLimited
 
 from .tokens import StoredTokenProvider
 
@@ -22,4 +25,18 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
         base_url=settings.NEXUDUS_API_URL,
         # Set by dashboard.core.request_id.RequestIdMiddleware; sent upstream so logs line up.
         request_id=getattr(request, "request_id", None),
+        pace=_shared_budget(f"user:{user.pk}"),
     )
+
+
+def _shared_budget(user_key: str) -> Callable[[str], None]:
+    """Waits for the person's turn in the request budget all instances share (Redis in production), so
+    several instances together never spend more than Nexudus allows one person."""
+
+    def pace(kind: str) -> None:
+        try:
+            wait_for_turn(user_key, kind, max_wait=float(settings.NEXUDUS_RETRY_BUDGET))  # type: ignore[arg-type]
+        except UpstreamBudgetExhausted as exhausted:
+            raise NexudusRateLimited(retry_after=exhausted.retry_after) from None
+
+    return pace

@@ -6,7 +6,7 @@ entity looks like on the wire is in wire.py, the transport in http.py, status ->
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 import requests
@@ -56,10 +56,14 @@ class TokenProvider(Protocol):
 
 class NexudusClient:
     def __init__(self, *, tokens: TokenProvider, base_url: str | None = None,
-                 request_id: str | None = None) -> None:
+                 request_id: str | None = None, pace: Callable[[str], None] | None = None) -> None:
+        """`pace("read" | "write")` is called before every request: the web layer injects the person's
+        request budget shared by all instances, so that together they stay within Nexudus's limits. It
+        may wait, or raise NexudusRateLimited; the client itself knows nothing of where budgets live."""
         self._tokens = tokens
         self._base_url = base_url
         self._request_id = request_id
+        self._pace = pace
 
     # payment tokens
     def search_payment_tokens(self, query: PaymentTokenQuery) -> Page[PaymentToken]:
@@ -167,4 +171,6 @@ class NexudusClient:
 
     def _send(self, method: str, url: str, token: str, params: Mapping[str, str] | None,
               body: Mapping[str, object] | None) -> requests.Response:
+        if self._pace is not None:
+            self._pace("read" if method == "GET" else "write")
         return send(method, url, token=token, params=params, json_body=body, request_id=self._request_id)

@@ -14,14 +14,14 @@ def test_healthz_reports_database_upstream_and_version_without_sign_in(client, s
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
-    assert body["checks"] == {"database": True, "upstream": False}
+    assert body["checks"] == {"database": True, "cache": True, "upstream": False}
     assert body["status"] == "degraded"
     assert body["version"]
 
 
 def test_healthz_sees_a_reachable_upstream(client, upstream):
     body = client.get("/healthz").json()
-    assert body == {**body, "status": "ok", "checks": {"database": True, "upstream": True}}
+    assert body == {**body, "status": "ok", "checks": {"database": True, "cache": True, "upstream": True}}
 
 
 @pytest.mark.parametrize("path", ["/", "/payment-tokens/", "/ledger-entries/"])
