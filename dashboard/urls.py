@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("dashboard.accounts.urls")),
     path("payment-tokens/", include("dashboard.payment_tokens.urls")),
     path("", include("dashboard.ledger.urls")),
+    path("", include("dashboard.lookup.urls")),
+    path("audit/", include("dashboard.audit.urls")),
 ]
 
 handler403 = "dashboard.core.views.permission_denied"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from dashboard.audit.client import AuditedClient
 from dashboard.core.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusRateLimited
@@ -20,13 +22,16 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise NexudusAuthExpired()
-    return NexudusClient(
+    client = NexudusClient(
         tokens=StoredTokenProvider(user),
         base_url=settings.NEXUDUS_API_URL,
         # Set by dashboard.core.request_id.RequestIdMiddleware; sent upstream so logs line up.
         request_id=getattr(request, "request_id", None),
         pace=_shared_budget(f"user:{user.pk}"),
     )
+    # Every write through the dashboard lands in the audit trail, whatever view made it.
+    # The proxy has the client's whole interface, so callers keep typing against NexudusClient.
+    return cast(NexudusClient, AuditedClient(client, user, getattr(request, "request_id", None)))
 
 
 def _shared_budget(user_key: str) -> Callable[[str], None]:

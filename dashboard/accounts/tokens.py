@@ -19,7 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from dashboard.nexudus.auth import token_refresh_grant
-from dashboard.nexudus.errors import NexudusAuthExpired, NexudusSignInError
+from dashboard.nexudus.errors import (
+    NexudusAuthExpired,
+    NexudusMalformedResponse,
+    NexudusSignInError,
+    NexudusUnavailable,
+    NexudusValidationError,
+    NexudusWriteOutcomeUnknown,
+)
 from dashboard.nexudus.records import TokenSet
 
 from .models import NexudusAccount
@@ -82,6 +89,14 @@ class StoredTokenProvider:
                     client_id=account.client_id,
                     base_url=settings.NEXUDUS_API_URL,
                 )
+            except (NexudusWriteOutcomeUnknown, NexudusValidationError, NexudusMalformedResponse) as error:
+                # Not a record write and not a refusal: no answer (or none we can read) to the refresh. Say
+                # "unavailable", never "we don't know whether this was saved" on a page that saved nothing.
+                # Nothing is stored; if Nexudus did rotate the token, the next refresh is refused and the
+                # person signs in again.
+                logger.warning("The token refresh of user %s got no usable answer: %s", self.user_id,
+                               type(error).__name__)
+                raise NexudusUnavailable("Nexudus did not answer the session refresh.") from None
             except NexudusSignInError:
                 # The refresh token is dead: forget it (committed with this transaction) and end the session.
                 logger.info("Nexudus refused the token refresh of user %s; session ended", self.user_id)

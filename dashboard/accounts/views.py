@@ -61,17 +61,18 @@ def _page(request: HttpRequest, next_url: str, *, form: SignInForm | TwoFactorFo
 def _refused(request: HttpRequest, next_url: str, form: SignInForm | TwoFactorForm, exc: Exception,
              email: str = "") -> HttpResponse:
     """The page for a sign-in Nexudus (or we) did not complete, worded by failure kind."""
+    # An upstream problem is a page that explains it (200), never a 5xx from the dashboard.
     if isinstance(exc, AccountDisabled):
         message, status = DISABLED, 403
     elif isinstance(exc, NexudusRateLimited):
-        message, status = RATE_LIMITED, 503
+        message, status = RATE_LIMITED, 200
     elif isinstance(exc, NexudusSignInError) and exc.code == "must_reset_password":
         message, status = MUST_RESET, 200
     elif isinstance(exc, NexudusSignInError):
         detail = "" if exc.message == NexudusSignInError.default_message else f" ({exc.message})"
         message, status = f"Nexudus did not accept the sign-in{detail}. {SEE_NEXUDUS}", 200
     else:
-        message, status = UNAVAILABLE, 503
+        message, status = UNAVAILABLE, 200
     form.add_error(None, message)
     return _page(request, next_url, form=form, email=email, status=status)
 

@@ -10,6 +10,7 @@ NAVIGATION = (
     ("core:home", "Invoice lookup"),
     ("payment_tokens:list", "Payment tokens"),
     ("ledger:list", "Ledger entries"),
+    ("audit:list", "Audit"),
 )
 
 

@@ -9,6 +9,7 @@ Nexudus validation errors are keyed by), so building a query or mapping an error
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -174,6 +175,17 @@ class OneTimeKeyForm(forms.Form):
             for message in self.errors.pop("submission_key"):
                 self.add_error(None, message)
         return cleaned
+
+
+def id_prefill(params: Mapping[str, str], names: Iterable[str]) -> dict[str, int]:
+    """Initial values for a create form from links like `/payment-tokens/new/?coworker_invoice_id=42`.
+    Only valid Nexudus ids are taken; anything else is silently left out (it is a convenience, not input)."""
+    prefill: dict[str, int] = {}
+    for name in names:
+        value = params.get(name, "")
+        if value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_INT32:
+            prefill[name] = int(value)
+    return prefill
 
 
 def apply_upstream_errors(form: forms.Form, error: NexudusValidationError) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,12 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 import dashboard
+from dashboard.lookup.forms import QuickFindForm
 from dashboard.nexudus.health import upstream_reachable
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The home page, with the quick-find box (its own view is dashboard.lookup.views.find_view)."""
+    return render(request, "core/home.html", {"find_form": QuickFindForm()})
 
 
 @require_GET
@@ -34,13 +39,26 @@ def _database_reachable() -> bool:
     return True
 
 
+def _cache_reachable() -> bool:
+    """A round trip through the shared cache (Redis in production): set a key of our own, read it back."""
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "ok", timeout=10)
+        answered = cache.get(key) == "ok"
+        cache.delete(key)
+    except Exception:  # redis-py raises its own error classes; any failure means "unreachable"
+        return False
+    return answered
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database answers (the dashboard can serve pages), 503 otherwise.
-    An unreachable upstream is reported but does not fail the check: restarting us would not fix it."""
-    checks = {"database": _database_reachable(), "upstream": upstream_reachable()}
+    An unreachable cache or upstream is reported but does not fail the check: restarting us would not fix
+    it, and taking every instance out of the load balancer at once would turn a slowdown into an outage."""
+    checks = {"database": _database_reachable(), "cache": _cache_reachable(), "upstream": upstream_reachable()}
     body = {
         "status": "ok" if all(checks.values()) else "degraded",
         "checks": checks,

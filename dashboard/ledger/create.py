@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.forms import apply_upstream_errors
+from dashboard.core.forms import apply_upstream_errors, id_prefill
 from dashboard.core.listing import wants_fragment
 from dashboard.core.models import SubmissionKey
 from dashboard.core.submissions import SubmissionOutcome, submit_once
@@ -59,12 +59,7 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 @vary_on_headers("HX-Request")
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        prefill = {
-            name: request.GET[name]
-            for name in PREFILL
-            if request.GET.get(name, "").isdigit() and len(request.GET[name]) <= 10
-        }
-        return _render(request, "form", form=LedgerEntryForm(initial=prefill))
+        return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
 
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
+from dashboard.core.export import export_link, export_search_csv, ledger_entry_export_columns
 from dashboard.core.forms import MAX_INT32
 from dashboard.core.listing import build_table, render_search, table_params, wants_fragment
 from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
@@ -42,13 +43,24 @@ def _valid_id(record_id: int, noun: str) -> None:
 @vary_on_headers("HX-Request")
 def ledger_entry_list_view(request: HttpRequest) -> HttpResponse:
     client = nexudus_client(request)
+
+    def search(query):
+        return ledger_entry_list(client=client, query=query)
+
+    if request.GET.get("export") == "csv":
+        return export_search_csv(
+            request, form_class=LedgerEntrySearchForm, table_class=LedgerEntryTable, search=search,
+            columns=ledger_entry_export_columns(), resource="ledger_entry",
+            filename_prefix="ledger-entries", role=LIST_ROLE,
+        )
     return render_search(
         request,
         form_class=LedgerEntrySearchForm,
         table_class=LedgerEntryTable,
-        search=lambda query: ledger_entry_list(client=client, query=query),
+        search=search,
         template_name="ledger/list.html",
         role=LIST_ROLE,
+        extra_context={"export": export_link()},
     )
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from dashboard.core import security as _security
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BILLING_DESK_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -53,11 +55,18 @@ INSTALLED_APPS = [
     "dashboard.accounts",
     "dashboard.payment_tokens",
     "dashboard.ledger",
+    "dashboard.lookup",
+    "dashboard.audit",
     "dashboard.sandbox",  # only its `nexudus_sandbox` command; it shares no state with the dashboard
 ]
 
 MIDDLEWARE = [
+    # First, so the request id exists for everything below and the logged duration covers the whole stack.
+    "dashboard.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy and Permissions-Policy of every response (dashboard.core.security).
+    "csp.middleware.CSPMiddleware",
+    "dashboard.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboard.accounts.middleware.NexudusSessionMiddleware",
     "dashboard.core.middleware.HtmxLoginRedirectMiddleware",
 ]
 
@@ -105,11 +115,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what several instances must agree on (sign-in throttling, the per-user upstream
+# budget), so production behind a load balancer sets REDIS_URL; the memory cache is per process.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 1.0)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several deployments (or the test suite) may share one Redis: keep our keys apart.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "billing-desk",
+            # A stalled Redis must slow a page by a second at most, never hang a worker thread.
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
+        }
     }
+# Sessions live in the database (Django's default, stated here on purpose): they survive a Redis flush
+# and every instance behind the load balancer reads the same table.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
@@ -140,6 +167,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline scripts or styles, nothing from other origins, no framing (see dashboard.core.security).
+CONTENT_SECURITY_POLICY = _security.CONTENT_SECURITY_POLICY
 
 # --- Nexudus -----------------------------------------------------------------------------------
 NEXUDUS_API_URL = os.environ.get("NEXUDUS_API_URL", "http://127.0.0.1:8765").rstrip("/")
@@ -154,6 +184,15 @@ NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 # the ones the same person uses in other Nexudus tools.
 NEXUDUS_CLIENT_ID_PREFIX = os.environ.get("NEXUDUS_CLIENT_ID_PREFIX", "billing-desk")
 
+# Each person's upstream request budget, counted across all instances (in Redis when REDIS_URL is set;
+# see dashboard.core.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
+# 10 reads per 100 ms and 60 writes per minute; the windows are a little longer so that network jitter
+# between our count and theirs never tips a request over. A limit of 0 turns the budget off.
+NEXUDUS_BUDGET_READS = int(os.environ.get("NEXUDUS_BUDGET_READS", "10"))
+NEXUDUS_BUDGET_READ_WINDOW = env_float("NEXUDUS_BUDGET_READ_WINDOW", 0.11)
+NEXUDUS_BUDGET_WRITES = int(os.environ.get("NEXUDUS_BUDGET_WRITES", "60"))
+NEXUDUS_BUDGET_WRITE_WINDOW = env_float("NEXUDUS_BUDGET_WRITE_WINDOW", 61.0)
+
 # Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
 # first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
 FERNET_KEYS = env_list("FERNET_KEYS", "")
@@ -161,19 +200,52 @@ FERNET_KEYS = env_list("FERNET_KEYS", "")
 # Sign-in throttling: attempts allowed per window, per account and per client address.
 SIGNIN_MAX_ATTEMPTS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS", "5"))
 SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "300"))
+# One address may be a whole office or VPN; accepted passwords give their unit back (failures do not).
+SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(
+    os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_ADDRESS", str(SIGNIN_MAX_ATTEMPTS * 4))
+)
+
+# CSV export: most rows one export may hold (stated in the UI before download), the page size it fetches
+# (Nexudus's largest), and how often a throttled page is retried before the file ends marked incomplete.
+EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "20000"))
+EXPORT_PAGE_SIZE = int(os.environ.get("EXPORT_PAGE_SIZE", "1000"))
+EXPORT_RETRIES = int(os.environ.get("EXPORT_RETRIES", "3"))
+# Threads that fetch an invoice, its tokens and its ledger entries at once (default: the upstream pool).
+LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", os.environ.get("NEXUDUS_POOL_SIZE", "32")))
 
 # Largest page size the tables offer; Nexudus documents at most 1000 per page.
 TABLE_PAGE_SIZES = (25, 50, 100)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "dashboard": {"level": LOG_LEVEL},
-        "django.request": {"level": "ERROR"},
-    },
-}
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """Django's LOGGING for `log_format` "json" (one object per line, for log shippers) or "plain"
+    (for people reading a terminal). Every line written during a request carries its request id."""
+    json_lines = log_format.strip().lower() == "json"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "dashboard.core.logging.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+            "json": {"()": "dashboard.core.logging.JsonFormatter"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if json_lines else "plain",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": "WARNING"},
+        "loggers": {
+            "dashboard": {"level": level},
+            "django.request": {"level": "ERROR"},
+        },
+    }
+
+
+# Plain lines locally; production defaults to JSON (see dashboard.settings.production).
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)

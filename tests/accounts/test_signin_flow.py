@@ -95,13 +95,14 @@ def test_a_wrong_password_says_so_keeps_the_email_and_stores_nothing(client, ups
 def test_an_unreachable_nexudus_is_explained(client, upstream, settings):
     settings.NEXUDUS_API_URL = "http://127.0.0.1:9"
     response = sign_in(client)
-    assert response.status_code == 503 and "could not be reached" in _text(response)
+    # Explained on the page, never a 5xx from the dashboard (tests/reliability/test_upstream_faults.py).
+    assert response.status_code == 200 and "could not be reached" in _text(response)
 
 
 def test_a_failing_token_endpoint_is_explained(client, upstream):
     upstream.fault("status", status=503, path="/api/token")
     response = sign_in(client)
-    assert response.status_code == 503 and "_auth_user_id" not in client.session
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def test_sign_in_is_throttled_per_account_without_asking_nexudus(client, upstream, settings):
@@ -170,7 +171,7 @@ def test_sign_out_and_sign_in_require_the_csrf_token(upstream):
 def test_nexudus_throttling_the_sign_in_is_explained(client, upstream):
     upstream.fault("status", status=429, retry_after=1, path="/api/token")
     response = sign_in(client)
-    assert response.status_code == 503 and "too many requests" in _text(response)
+    assert response.status_code == 200 and "too many requests" in _text(response)
 
 
 def test_a_password_is_never_logged_or_stored(client, upstream, caplog):

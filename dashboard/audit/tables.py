@@ -1,0 +1,107 @@
+"""The audit trail table: the shared htmx table template over our own database."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from dashboard.core.tables import NexudusTable
+from dashboard.core.templatetags.billing import when
+
+from .models import AuditRecord
+
+DETAIL_URLS = {"payment_token": "payment_tokens:detail", "ledger_entry": "ledger:detail"}
+SUMMARY_PREVIEW = 80
+
+
+def record_url(resource: str, record_id: int | None) -> str | None:
+    name = DETAIL_URLS.get(resource)
+    if name is None or record_id is None:
+        return None
+    try:
+        return reverse(name, args=[record_id])
+    except NoReverseMatch:
+        return None
+
+
+def answer_words(record: AuditRecord) -> str:
+    """What Nexudus answered, in one line."""
+    answer = record.answer_summary or {}
+    if record.action == AuditRecord.Action.EXPORT:
+        rows = answer.get("rows")
+        text = f"{rows:,} rows" if isinstance(rows, int) else ""
+        return f"{text}{'; ' if text and answer.get('stopped') else ''}{answer.get('stopped', '')}"
+    if answer.get("errors"):
+        return "; ".join(
+            f"{e.get('property') or e.get('field') or 'Record'}: {e.get('message')}" for e in answer["errors"]
+        )
+    if answer.get("id") is not None and record.outcome == AuditRecord.Outcome.SUCCESS:
+        return f"Id {answer['id']}"
+    return answer.get("message") or answer.get("reason") or ""
+
+
+def request_words(record: AuditRecord) -> str:
+    summary = record.request_summary or {}
+    if not isinstance(summary, dict):
+        return str(summary)
+    return "; ".join(f"{key}: {value}" for key, value in summary.items())
+
+
+def _preview(text: str) -> str:
+    short = Truncator(text).chars(SUMMARY_PREVIEW)
+    return text if short == text else format_html('<span title="{}">{}</span>', text, short)
+
+
+class AuditRecordTable(NexudusTable):
+    caption = "Audit records"
+    empty_hint = "Try fewer filters or a wider date range."
+
+    at = tables.Column(verbose_name="When")
+    actor_email = tables.Column(verbose_name="Person")
+    action = tables.Column(verbose_name="Action")
+    resource = tables.Column(verbose_name="Record type")
+    record_id = tables.Column(verbose_name="Record ID")
+    outcome = tables.Column(verbose_name="Outcome")
+    answer = tables.Column(verbose_name="Nexudus answered", accessor="answer_summary", orderable=False)
+    request = tables.Column(verbose_name="Request", accessor="request_summary", orderable=False)
+    request_id = tables.Column(verbose_name="Request ID", orderable=False, attrs={"td": {"class": "request-id"}})
+
+    class Meta(NexudusTable.Meta):
+        sequence = (
+            "at",
+            "actor_email",
+            "action",
+            "resource",
+            "record_id",
+            "outcome",
+            "answer",
+            "request",
+            "request_id",
+        )
+
+    def render_at(self, value):
+        return when(value)
+
+    def render_action(self, record: AuditRecord) -> str:
+        return record.get_action_display()
+
+    def render_resource(self, value: str) -> str:
+        return dict(RESOURCE_LABELS).get(value, value)
+
+    def render_record_id(self, record: AuditRecord):
+        url = record_url(record.resource, record.record_id)
+        return format_html('<a href="{}">{}</a>', url, record.record_id) if url else record.record_id
+
+    def render_outcome(self, record: AuditRecord):
+        return format_html('<span class="outcome outcome-{}">{}</span>', record.outcome, record.get_outcome_display())
+
+    def render_answer(self, record: AuditRecord):
+        return _preview(answer_words(record)) or "—"
+
+    def render_request(self, record: AuditRecord):
+        return _preview(request_words(record)) or "—"
+
+
+RESOURCE_LABELS = (("payment_token", "Payment token"), ("ledger_entry", "Ledger entry"), ("session", "Session"))

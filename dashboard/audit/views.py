@@ -1,0 +1,65 @@
+"""`/audit/`: the audit trail as a table; administrators see everyone's records, others their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django.views.generic import TemplateView
+from django_htmx.http import push_url
+from django_tables2 import SingleTableMixin
+
+from dashboard.core.listing import canonical_query, page_sizes, table_params, wants_fragment
+
+from .forms import AuditFilterForm
+from .models import AuditRecord, can_view_all
+from .tables import AuditRecordTable
+
+
+@method_decorator([require_GET, vary_on_headers("HX-Request")], name="dispatch")
+class AuditListView(SingleTableMixin, TemplateView):
+    table_class = AuditRecordTable
+    template_name = "audit/list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.everyone = can_view_all(request.user)
+        self.form = AuditFilterForm(request.GET, search_url=request.path, can_view_all=self.everyone)
+        self.params = table_params(request.GET, self.table_class)
+        # tables2 reads sort, page and page size from request.GET: give it the clean, clamped state,
+        # which is also what the sort/page links and the pushed URL carry.
+        request.GET = canonical_query(request, self.form.fields, self.params)
+        if wants_fragment(request):
+            response = self.render_to_response(self.get_context_data(), template_name=f"{self.template_name}#results")
+            query_string = request.GET.urlencode()
+            return push_url(response, request.path + (f"?{query_string}" if query_string else ""))
+        return self.render_to_response(self.get_context_data())
+
+    def render_to_response(self, context: dict, template_name: str | None = None, **kwargs: Any) -> HttpResponse:
+        if template_name:
+            return self.response_class(request=self.request, template=[template_name], context=context, **kwargs)
+        return super().render_to_response(context, **kwargs)
+
+    def get_table_data(self):
+        records = AuditRecord.objects.visible_to(self.request.user)
+        if not self.form.is_valid():
+            return records.none()
+        return self.form.filter(records)
+
+    def get_table_pagination(self, table) -> dict:
+        return {"per_page": self.params.per_page}
+
+    def get_context_data(self, **kwargs: Any) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            form=self.form,
+            problem=None,
+            everyone=self.everyone,
+            page_sizes=page_sizes(),
+            has_filters=bool(self.form.is_valid() and self.form.active_filters),
+        )
+        if not self.form.is_valid():
+            context["table"] = None  # core/_results.html then shows "check the filters"
+        return context

@@ -1,0 +1,102 @@
+"""The invoice payment page (`/invoices/<id>/`) and quick find (`/find/`)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from dashboard.accounts.session import nexudus_client
+from dashboard.core.forms import MAX_INT32
+from dashboard.core.listing import wants_fragment
+from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
+from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError, NexudusNotFound
+
+from .find import find_records
+from .forms import QuickFindForm
+from .selectors import invoice_payments, invoice_tokens
+from .verdict import invoice_verdict
+
+INVOICE_READ_ROLE = "CoworkerInvoice-Read"
+
+
+def _invoice_links(invoice) -> dict[str, str]:
+    """Create forms prefilled for this invoice (they read these query parameters as initial values)."""
+    entry = {"coworker_invoice_id": invoice.id}
+    if invoice.coworker_id:
+        entry["coworker_id"] = invoice.coworker_id
+    if invoice.business_id:
+        entry["business_id"] = invoice.business_id
+    return {
+        "new_token_url": f"{reverse('payment_tokens:new')}?{urlencode({'coworker_invoice_id': invoice.id})}",
+        "new_entry_url": f"{reverse('ledger:new')}?{urlencode(entry)}",
+        "tokens_list_url": f"{reverse('payment_tokens:list')}?{urlencode({'coworker_invoice_id': invoice.id})}",
+        "entries_list_url": f"{reverse('ledger:list')}?{urlencode({'coworker_invoice_id': invoice.id})}",
+    }
+
+
+def _check_id(invoice_id: int) -> None:
+    if not 1 <= invoice_id <= MAX_INT32:  # never sent: Nexudus ids are 32-bit
+        raise Http404("No such invoice.")
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    _check_id(invoice_id)
+    providers = request.GET.get("providers") == "1"  # JavaScript off: read the providers in this request
+    client = nexudus_client(request)
+    try:
+        payments = invoice_payments(client=client, invoice_id=invoice_id, providers=providers)
+    except NexudusNotFound as error:
+        raise Http404("No such invoice.") from error
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        problem = describe_upstream_error(error, role=INVOICE_READ_ROLE)
+        return render_upstream_problem_page(request, problem, title=f"Invoice {invoice_id}")
+    invoice = payments.invoice
+    context = {
+        "invoice": invoice,
+        "payments": payments,
+        "tokens": payments.tokens,
+        "entries": payments.entries,
+        "providers_loaded": payments.providers_loaded,
+        "verdict": invoice_verdict(invoice, payments.entries.items, payments.tokens.items),
+        **_invoice_links(invoice),
+    }
+    return render(request, "lookup/invoice.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    """The tokens section with providers (search + one batch read), swapped in after the page loads.
+    Without htmx it is the whole invoice page with providers."""
+    if not wants_fragment(request):
+        return redirect(f"{reverse('lookup:invoice', args=[invoice_id])}?providers=1")
+    _check_id(invoice_id)
+    tokens = invoice_tokens(client=nexudus_client(request), invoice_id=invoice_id)
+    context = {
+        "tokens": tokens,
+        "providers_loaded": True,
+        "invoice_id": invoice_id,
+        "tokens_list_url": f"{reverse('payment_tokens:list')}?{urlencode({'coworker_invoice_id': invoice_id})}",
+    }
+    return render(request, "lookup/_tokens.html", context)
+
+
+@require_GET
+def find_view(request: HttpRequest) -> HttpResponse:
+    if not request.GET.get("q", "").strip():  # nothing typed yet: the box, no error
+        return render(request, "lookup/find.html", {"form": QuickFindForm(), "result": None})
+    form = QuickFindForm(request.GET)
+    if not form.is_valid():
+        return render(request, "lookup/find.html", {"form": form, "result": None}, status=400)
+    result = find_records(client=nexudus_client(request), text=form.cleaned_data["q"])
+    if result.only is not None:
+        return redirect(result.only.url)
+    return render(request, "lookup/find.html", {"form": form, "result": result})
