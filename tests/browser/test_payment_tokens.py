@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser]
 
@@ -26,7 +27,8 @@ def _first_ids(page) -> list[str]:
 
 
 def _wait_for_results(page) -> None:
-    page.wait_for_function("!document.querySelector('#results.htmx-request, .htmx-request')")
+    # Locator waits, not wait_for_function: Playwright evaluates that as a string, which our CSP refuses.
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def test_create_a_token_then_find_it_by_invoice_id(signed_in_page, live_server):
@@ -106,14 +108,10 @@ def test_back_button_restores_the_previous_results(signed_in_page, live_server):
 
     page.go_back()
     page.wait_for_url(re.compile(r"page=2$"))
-    page.wait_for_function(
-        "ids => Array.from(document.querySelectorAll('#results tbody tr td:first-child'))"
-        ".map(td => td.innerText).join() === ids.join()", arg=second_page)
+    expect(page.locator("#results tbody tr td:first-child")).to_have_text(second_page)
     page.go_back()
     page.wait_for_url(re.compile(r"/payment-tokens/$"))
-    page.wait_for_function(
-        "ids => Array.from(document.querySelectorAll('#results tbody tr td:first-child'))"
-        ".map(td => td.innerText).join() === ids.join()", arg=first_page)
+    expect(page.locator("#results tbody tr td:first-child")).to_have_text(first_page)
 
     # A reload of a pushed URL shows the same results as a full page.
     page.go_forward()
