@@ -1,0 +1,77 @@
+"""Knobs of a benchmark run, read once from the environment. BENCH_QUICK=1 shrinks every window."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+PY = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+PY_SPY = ROOT / ".venv" / "bin" / "py-spy"
+RESULTS_JSON = ROOT / "bench" / "results.json"
+README = ROOT / "bench" / "README.md"
+
+SANDBOX_PASSWORD = "sandbox"
+# Read scenarios spread over these accounts; creates need the Create role, which both have.
+NEXUDUS_USERS = ("ops@sandbox.test", "admin@sandbox.test")
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    quick: bool
+    workers: int
+    threads: int
+    users: int  # concurrent virtual users of the "many users" runs
+    latencies_ms: tuple[int, ...]
+    window_1user_s: float  # measured window of a 1-user scenario
+    max_ops_1user: int  # ... or this many operations, whichever comes first
+    window_many_s: float  # measured window of a many-user scenario
+    warmup_s: float
+    saturation_s: float
+    open_rate_per_user: float  # requests per second per user in the open-loop runs
+    probe_count: int  # direct upstream requests timed per scenario
+    export_rows: int
+    profile_s: float
+    deadline_s: float  # the whole run stops starting new scenarios after this
+    only: tuple[str, ...] = ()  # BENCH_ONLY=token_search_25,... limits the scenarios (while developing)
+    export: bool = True  # BENCH_EXPORT=0 leaves the CSV export out
+
+    @property
+    def worker_threads(self) -> int:
+        return self.workers * self.threads
+
+
+def load() -> BenchConfig:
+    quick = os.environ.get("BENCH_QUICK", "").strip().lower() in {"1", "true", "yes", "on"}
+    return BenchConfig(
+        quick=quick,
+        workers=_env_int("BENCH_WORKERS", 2),
+        threads=_env_int("BENCH_THREADS", 8),
+        users=_env_int("BENCH_USERS", 50),
+        latencies_ms=(0, 100),
+        window_1user_s=_env_float("BENCH_WINDOW_1USER", 2.0 if quick else 5.0),
+        max_ops_1user=_env_int("BENCH_MAX_OPS_1USER", 40 if quick else 200),
+        window_many_s=_env_float("BENCH_WINDOW_MANY", 3.0 if quick else 6.0),
+        warmup_s=_env_float("BENCH_WARMUP", 0.5 if quick else 1.0),
+        saturation_s=_env_float("BENCH_SATURATION", 4.0 if quick else 12.0),
+        open_rate_per_user=_env_float("BENCH_RATE_PER_USER", 1.0),
+        probe_count=_env_int("BENCH_PROBES", 10 if quick else 30),
+        export_rows=_env_int("BENCH_EXPORT_ROWS", 20_000),
+        profile_s=_env_float("BENCH_PROFILE", 4.0 if quick else 10.0),
+        deadline_s=_env_float("BENCH_DEADLINE", 540.0),
+        only=tuple(key.strip() for key in os.environ.get("BENCH_ONLY", "").split(",") if key.strip()),
+        export=os.environ.get("BENCH_EXPORT", "1").strip().lower() not in {"0", "false", "no", "off"},
+    )

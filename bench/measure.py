@@ -1,0 +1,189 @@
+"""Running one scenario in one configuration and turning it into a `ScenarioResult`.
+
+Around every dashboard window: the sandbox counters (upstream requests, refresh grants) and the CPU
+time of each process group are read before and after, so per-page upstream cost and CPU shares cover
+exactly the operations of that window (warm-up included on both sides of the division).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .browser import VirtualUser
+from .load import LoadRun, closed_loop, open_loop
+from .procstat import cpu_delta, cpu_snapshot
+from .results import ScenarioResult
+from .scenarios import Scenario
+from .stats import LatencySummary, summarise
+from .upstream import UpstreamProbe
+
+
+@dataclass
+class Harness:
+    """What every measurement needs: the probe, the virtual users and the processes to account CPU to."""
+
+    probe: UpstreamProbe
+    users: list[VirtualUser]
+    cpu_groups: Callable[[], dict[str, list[int]]]
+
+
+def page_status(user: VirtualUser, scenario: Scenario) -> str:
+    """Whether the scenario can run ("ok"), or why not: a 404 means the page is not built yet."""
+    answer = user.get(scenario.probe_path)
+    if answer.status == 404:
+        return "skipped: page missing"
+    if answer.status != 200:
+        return f"failed: {scenario.probe_path} answered HTTP {answer.status}"
+    return "ok"
+
+
+def direct_upstream(harness: Harness, scenario: Scenario, count: int, seed: int) -> LatencySummary | None:
+    rng = random.Random(seed)
+    return harness.probe.time_calls(lambda: scenario.upstream(rng), count)
+
+
+def _measured(
+    harness: Harness,
+    scenario: Scenario,
+    users: Sequence[VirtualUser],
+    drive: Callable[[Sequence[VirtualUser]], LoadRun],
+) -> tuple[LoadRun, dict[str, Any], dict[str, float]]:
+    before, cpu_before = harness.probe.counters(), cpu_snapshot(harness.cpu_groups())
+    started = time.perf_counter()
+    run = drive(users)
+    wall = time.perf_counter() - started
+    after, cpu_after = harness.probe.counters(), cpu_snapshot(harness.cpu_groups())
+    return run, {"before": before, "after": after, "wall_s": wall}, cpu_delta(cpu_before, cpu_after)
+
+
+def to_result(
+    scenario: Scenario,
+    *,
+    users: int,
+    latency_ms: int,
+    mode: str,
+    run: LoadRun,
+    counters: dict[str, Any],
+    cpu: dict[str, float],
+    upstream: LatencySummary | None,
+) -> ScenarioResult:
+    before, after = counters["before"], counters["after"]
+    by_endpoint = {
+        key: after["by_endpoint"].get(key, 0) - before["by_endpoint"].get(key, 0) for key in after["by_endpoint"]
+    }
+    return ScenarioResult(
+        key=scenario.key,
+        title=scenario.title,
+        users=users,
+        latency_ms=latency_ms,
+        mode=mode,
+        kind=scenario.kind,
+        one_upstream=scenario.one_upstream,
+        latency=summarise(run.latencies),
+        window_s=run.window_s,
+        operations=run.operations,
+        errors=run.errors,
+        error_samples=run.first_errors(),
+        upstream_requests=after["total"] - before["total"],
+        upstream_by_endpoint={k: v for k, v in by_endpoint.items() if v},
+        refresh_grants=after["grants"]["refresh_token"] - before["grants"]["refresh_token"],
+        new_connections=after["connections"] - before["connections"],
+        upstream=upstream,
+        cpu_s=cpu,
+        wall_s=round(counters["wall_s"], 3),
+    )
+
+
+def one_user(
+    harness: Harness,
+    scenario: Scenario,
+    *,
+    latency_ms: int,
+    upstream: LatencySummary | None,
+    warmup_s: float,
+    window_s: float,
+    max_ops: int,
+) -> ScenarioResult:
+    run, counters, cpu = _measured(
+        harness,
+        scenario,
+        harness.users[:1],
+        lambda users: closed_loop(users, scenario.operation, warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops),
+    )
+    return to_result(
+        scenario, users=1, latency_ms=latency_ms, mode="closed", run=run, counters=counters, cpu=cpu, upstream=upstream
+    )
+
+
+def many_users_open(
+    harness: Harness,
+    scenario: Scenario,
+    *,
+    users: int,
+    latency_ms: int,
+    rate: float,
+    upstream: LatencySummary | None,
+    warmup_s: float,
+    window_s: float,
+) -> ScenarioResult:
+    run, counters, cpu = _measured(
+        harness,
+        scenario,
+        harness.users[:users],
+        lambda vus: open_loop(vus, scenario.operation, rate_per_user=rate, warmup_s=warmup_s, duration_s=window_s),
+    )
+    return to_result(
+        scenario,
+        users=users,
+        latency_ms=latency_ms,
+        mode="open",
+        run=run,
+        counters=counters,
+        cpu=cpu,
+        upstream=upstream,
+    )
+
+
+def saturation(
+    harness: Harness,
+    scenario: Scenario,
+    *,
+    users: int,
+    latency_ms: int,
+    upstream: LatencySummary | None,
+    warmup_s: float,
+    window_s: float,
+) -> ScenarioResult:
+    run, counters, cpu = _measured(
+        harness,
+        scenario,
+        harness.users[:users],
+        lambda vus: closed_loop(vus, scenario.operation, warmup_s=warmup_s, duration_s=window_s),
+    )
+    return to_result(
+        scenario,
+        users=users,
+        latency_ms=latency_ms,
+        mode="closed",
+        run=run,
+        counters=counters,
+        cpu=cpu,
+        upstream=upstream,
+    )
+
+
+def skipped(scenario: Scenario, *, users: int, latency_ms: int, mode: str, status: str) -> ScenarioResult:
+    return ScenarioResult(
+        key=scenario.key,
+        title=scenario.title,
+        users=users,
+        latency_ms=latency_ms,
+        mode=mode,
+        kind=scenario.kind,
+        one_upstream=scenario.one_upstream,
+        status=status,
+    )

@@ -1,0 +1,314 @@
+"""What a virtual user does in each scenario, and the same upstream request timed directly for comparison.
+
+Each scenario has an operation (one "page" for a virtual user, returning how long the measured request
+took) and an `upstream` builder giving the request the dashboard makes for it, so the harness can time
+that request straight against the sandbox. Records are picked at random (seeded) from pools read from the
+sandbox at start, so pages differ between requests, as they would for real people.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from .browser import VirtualUser
+from .htmlparse import find_form
+from .upstream import UpstreamCall, UpstreamProbe
+
+TOKENS_PATH = "/api/billing/coworkerinvoicepaymenttokens"
+LEDGER_PATH = "/api/billing/coworkerledgerentries"
+INVOICES_PATH = "/api/billing/coworkerinvoices"
+PT, LE = "CoworkerInvoicePaymentToken", "CoworkerLedgerEntry"
+SEARCH_PAGES = 10  # searches rotate over the first pages of the result
+TOKEN_PROVIDER = 2  # Stripe: ~12,000 of the 30,000 seeded tokens
+# Payments of one business: ~14,500 entries. (A payment-gateway filter would cost the sandbox itself 70-90 ms
+# per search, as it has no index on that column, and would measure the emulator rather than the dashboard.)
+LEDGER_BUSINESS, LEDGER_CODE = 1002, "PAYM"
+
+
+@dataclass(frozen=True)
+class OpOutcome:
+    ok: bool
+    seconds: float  # the measured request (for a create: the request that writes)
+    size: int = 0
+    error: str = ""
+
+
+Operation = Callable[[VirtualUser, random.Random], OpOutcome]
+
+
+@dataclass
+class Pools:
+    """Real record ids read from the sandbox, to pick pages from."""
+
+    token_ids: list[int] = field(default_factory=list)
+    ledger_ids: list[int] = field(default_factory=list)
+    invoice_ids: list[int] = field(default_factory=list)
+    customers: list[tuple[int, int]] = field(default_factory=list)  # (coworker id, business id)
+
+    @classmethod
+    def load(cls, probe: UpstreamProbe) -> Pools:
+        tokens = probe.get_json(TOKENS_PATH, {"size": "1000", "page": "3"})["Records"]
+        ledger = probe.get_json(LEDGER_PATH, {"size": "1000", "page": "7"})["Records"]
+        invoices = sorted({t["CoworkerInvoiceId"] for t in tokens if t.get("CoworkerInvoiceId")})
+        customers = sorted({(e["CoworkerId"], e["BusinessId"]) for e in ledger if e.get("CoworkerId")})
+        return cls([t["Id"] for t in tokens], [e["Id"] for e in ledger], invoices, customers)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    kind: str  # search | detail | invoice | customer | create
+    probe_path: str  # a GET that 404s when the page is not built yet (then: "skipped: page missing")
+    operation: Operation
+    upstream: Callable[[random.Random], UpstreamCall]
+    rows: int | None = None
+    one_upstream: bool = False  # target: exactly one upstream request per page
+    writes: bool = False
+    requests_per_op: int = 1  # dashboard requests one operation makes (open loop: ~1 request/s per user)
+
+
+def _get_op(path_for: Callable[[random.Random], str], *, marker: str = "") -> Operation:
+    def run(user: VirtualUser, rng: random.Random) -> OpOutcome:
+        answer = user.get(path_for(rng))
+        ok = answer.status == 200 and (not marker or marker in answer.text)
+        return OpOutcome(ok, answer.seconds, answer.size, "" if ok else f"HTTP {answer.status}")
+
+    return run
+
+
+def _token_search_params(rows: int, page: int) -> dict[str, str]:
+    # Mirrors dashboard.nexudus.wire.search_params for PaymentTokenQuery(provider=2, order_by=created_on desc).
+    return {
+        "page": str(page),
+        "size": str(rows),
+        "dir": "-1",
+        "orderBy": "CreatedOn",
+        f"{PT}_RegularPaymentProvider": str(TOKEN_PROVIDER),
+    }
+
+
+def _ledger_search_params(rows: int, page: int) -> dict[str, str]:
+    return {
+        "page": str(page),
+        "size": str(rows),
+        "dir": "-1",
+        "orderBy": "TransactionDate",
+        f"{LE}_Business": str(LEDGER_BUSINESS),
+        f"{LE}_Code": LEDGER_CODE,
+    }
+
+
+def _search(
+    key: str,
+    title: str,
+    base: str,
+    query: dict[str, str],
+    rows: int,
+    api_path: str,
+    api_params: Callable[[int, int], dict[str, str]],
+) -> Scenario:
+    def path_for(rng: random.Random) -> str:
+        return f"{base}?{urlencode({**query, 'per_page': rows, 'page': rng.randint(1, SEARCH_PAGES)})}"
+
+    return Scenario(
+        key,
+        title,
+        "search",
+        f"{base}?{urlencode(query)}",
+        _get_op(path_for, marker="<table"),
+        lambda rng: UpstreamCall("GET", api_path, api_params(rows, rng.randint(1, SEARCH_PAGES))),
+        rows=rows,
+        one_upstream=True,
+    )
+
+
+def _token_create(pools: Pools) -> Operation:
+    def run(user: VirtualUser, rng: random.Random) -> OpOutcome:
+        page = user.get("/payment-tokens/new/")
+        form = find_form(page.text, action_contains="", with_field="submission_key")
+        if page.status != 200 or form is None:
+            return OpOutcome(False, page.seconds, error=f"form HTTP {page.status}")
+        data = form.data(
+            coworker_invoice_id=str(rng.choice(pools.invoice_ids)),
+            provider=str(TOKEN_PROVIDER),
+            token=f"tok_bench_{rng.getrandbits(48):012x}",
+            notes="bench",
+        )
+        answer = user.post(form.action or "/payment-tokens/new/", data)
+        ok = answer.status == 302 and "/payment-tokens/" in answer.location
+        return OpOutcome(ok, answer.seconds, answer.size, "" if ok else f"submit HTTP {answer.status}")
+
+    return run
+
+
+def _ledger_create(pools: Pools) -> Operation:
+    """Form → review (nothing written) → confirm with the same one-time key; the confirm is measured."""
+
+    def run(user: VirtualUser, rng: random.Random) -> OpOutcome:
+        page = user.get("/ledger-entries/new/")
+        form = find_form(page.text, with_field="submission_key")
+        if page.status != 200 or form is None:
+            return OpOutcome(False, page.seconds, error=f"form HTTP {page.status}")
+        coworker_id, business_id = rng.choice(pools.customers)
+        fields = {
+            "business_id": str(business_id),
+            "coworker_id": str(coworker_id),
+            "description": "Bench credit",
+            "code": "ADJU",
+            "debit": "0",
+            "credit": f"{rng.randint(1, 99)}.00",
+        }
+        review = user.post(form.action or "/ledger-entries/new/", form.data(**fields))
+        confirm = find_form(review.text, with_field="submission_key")
+        if review.status != 200 or confirm is None or ("action", "confirm") not in confirm.buttons:
+            return OpOutcome(False, review.seconds, error=f"review HTTP {review.status} without a confirm button")
+        done = user.post(confirm.action or "/ledger-entries/new/", confirm.data(button=("action", "confirm")))
+        ok = done.status in (200, 302) and (done.status == 302 or 'data-stage="done"' in done.text)
+        return OpOutcome(ok, done.seconds, done.size, "" if ok else f"confirm HTTP {done.status}")
+
+    return run
+
+
+def build(pools: Pools) -> list[Scenario]:
+    token_query = {"provider": str(TOKEN_PROVIDER), "sort": "-created_on"}
+    ledger_query = {"business": str(LEDGER_BUSINESS), "code": LEDGER_CODE, "sort": "-transaction_date"}
+    scenarios = [
+        _search(
+            "token_search_25",
+            "Payment token search, 25 rows",
+            "/payment-tokens/",
+            token_query,
+            25,
+            TOKENS_PATH,
+            _token_search_params,
+        ),
+        _search(
+            "token_search_100",
+            "Payment token search, 100 rows",
+            "/payment-tokens/",
+            token_query,
+            100,
+            TOKENS_PATH,
+            _token_search_params,
+        ),
+        _search(
+            "ledger_search_25",
+            "Ledger entry search, 25 rows",
+            "/ledger-entries/",
+            ledger_query,
+            25,
+            LEDGER_PATH,
+            _ledger_search_params,
+        ),
+        _search(
+            "ledger_search_100",
+            "Ledger entry search, 100 rows",
+            "/ledger-entries/",
+            ledger_query,
+            100,
+            LEDGER_PATH,
+            _ledger_search_params,
+        ),
+        Scenario(
+            "token_detail",
+            "Payment token detail",
+            "detail",
+            f"/payment-tokens/{pools.token_ids[0]}/",
+            _get_op(lambda rng: f"/payment-tokens/{rng.choice(pools.token_ids)}/"),
+            lambda rng: UpstreamCall("GET", f"{TOKENS_PATH}/{rng.choice(pools.token_ids)}"),
+            one_upstream=True,
+        ),
+        Scenario(
+            "ledger_detail",
+            "Ledger entry detail",
+            "detail",
+            f"/ledger-entries/{pools.ledger_ids[0]}/",
+            _get_op(lambda rng: f"/ledger-entries/{rng.choice(pools.ledger_ids)}/"),
+            lambda rng: UpstreamCall("GET", f"{LEDGER_PATH}/{rng.choice(pools.ledger_ids)}"),
+            one_upstream=True,
+        ),
+        Scenario(
+            "invoice_lookup",
+            "Invoice lookup",
+            "invoice",
+            f"/invoices/{pools.invoice_ids[0]}/",
+            _get_op(lambda rng: f"/invoices/{rng.choice(pools.invoice_ids)}/"),
+            lambda rng: UpstreamCall("GET", f"{INVOICES_PATH}/{rng.choice(pools.invoice_ids)}"),
+        ),
+        Scenario(
+            "customer_ledger",
+            "Customer ledger",
+            "customer",
+            "/customers/{}/ledger/?business={}".format(*pools.customers[0]),
+            _get_op(lambda rng: "/customers/{}/ledger/?business={}".format(*rng.choice(pools.customers))),
+            lambda rng: _customer_call(rng.choice(pools.customers)),
+        ),
+        Scenario(
+            "token_create",
+            "Create payment token",
+            "create",
+            "/payment-tokens/new/",
+            _token_create(pools),
+            lambda rng: UpstreamCall(
+                "POST",
+                TOKENS_PATH,
+                body={
+                    "CoworkerInvoiceId": rng.choice(pools.invoice_ids),
+                    "RegularPaymentProvider": TOKEN_PROVIDER,
+                    "Token": f"tok_probe_{rng.getrandbits(40):010x}",
+                    "Notes": "bench probe",
+                },
+            ),
+            writes=True,
+            requests_per_op=2,  # the form, then the POST
+        ),
+        Scenario(
+            "ledger_create",
+            "Create ledger entry (review + confirm)",
+            "create",
+            "/ledger-entries/new/",
+            _ledger_create(pools),
+            lambda rng: _ledger_write_call(rng.choice(pools.customers), rng),
+            writes=True,
+            requests_per_op=3,  # the form, the review, the confirm
+        ),
+    ]
+    return scenarios
+
+
+def _customer_call(customer: tuple[int, int]) -> UpstreamCall:
+    coworker_id, business_id = customer
+    return UpstreamCall(
+        "GET",
+        LEDGER_PATH,
+        {
+            "page": "1",
+            "size": "25",
+            "dir": "-1",
+            "orderBy": "TransactionDate",
+            f"{LE}_Coworker": str(coworker_id),
+            f"{LE}_Business": str(business_id),
+        },
+    )
+
+
+def _ledger_write_call(customer: tuple[int, int], rng: random.Random) -> UpstreamCall:
+    coworker_id, business_id = customer
+    return UpstreamCall(
+        "POST",
+        LEDGER_PATH,
+        body={
+            "BusinessId": business_id,
+            "CoworkerId": coworker_id,
+            "Description": "Bench probe credit",
+            "Code": "ADJU",
+            "Debit": 0,
+            "Credit": rng.randint(1, 99),
+            "Balance": 0,
+            "Billed": False,
+        },
+    )

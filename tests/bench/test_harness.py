@@ -1,0 +1,233 @@
+"""Smoke tests of the benchmark harness's pure parts: percentile math, ratios, checks, the result table,
+form and asset parsing, profile summaries. Nothing here starts a server or asserts on a clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import profiling, report, targets
+from bench.htmlparse import find_form, parse_assets, parse_forms
+from bench.load import LoadRun, Sample
+from bench.procstat import cpu_delta
+from bench.results import Check, ScenarioResult
+from bench.stats import LatencySummary, per_unit, percentile, ratio, summarise, throughput
+
+
+def summary(p50: float, p95: float | None = None, p99: float | None = None, count: int = 10) -> LatencySummary:
+    return LatencySummary(count=count, p50=p50, p95=p95 or p50, p99=p99 or p50, mean=p50, max=p99 or p50)
+
+
+def result(
+    key: str = "token_search_25",
+    *,
+    users: int = 1,
+    latency_ms: int = 100,
+    mode: str = "closed",
+    p50: float = 105.0,
+    p99: float | None = None,
+    upstream_p50: float = 100.0,
+    ops: int = 10,
+    upstream_requests: int = 10,
+    window_s: float = 2.0,
+    errors: int = 0,
+    kind: str = "search",
+) -> ScenarioResult:
+    return ScenarioResult(
+        key=key,
+        title=key,
+        users=users,
+        latency_ms=latency_ms,
+        mode=mode,
+        kind=kind,
+        one_upstream=kind in {"search", "detail"},
+        latency=summary(p50, p99=p99, count=ops),
+        window_s=window_s,
+        operations=ops,
+        errors=errors,
+        upstream_requests=upstream_requests,
+        upstream=summary(upstream_p50),
+    )
+
+
+class TestPercentile:
+    def test_interpolates_between_ranks_like_numpy(self):
+        values = [1.0, 2.0, 3.0, 4.0]
+        assert percentile(values, 50) == pytest.approx(2.5)
+        assert percentile(values, 0) == 1.0
+        assert percentile(values, 100) == 4.0
+        assert percentile(values, 95) == pytest.approx(3.85)
+
+    def test_single_value_and_unsorted_input(self):
+        assert percentile([7.0], 99) == 7.0
+        assert percentile([30.0, 10.0, 20.0], 50) == 20.0
+
+    @pytest.mark.parametrize("q", [-1, 101])
+    def test_rank_outside_range_is_refused(self, q):
+        with pytest.raises(ValueError):
+            percentile([1.0], q)
+
+    def test_no_values_is_an_error_not_zero(self):
+        with pytest.raises(ValueError):
+            percentile([], 50)
+
+    def test_summary_is_in_milliseconds(self):
+        s = summarise([0.010, 0.020, 0.030])
+        assert s is not None
+        assert (s.count, s.p50, s.max) == (3, pytest.approx(20.0), pytest.approx(30.0))
+        assert summarise([]) is None
+
+
+class TestRatios:
+    def test_ratio_and_missing_baselines(self):
+        assert ratio(110.0, 100.0) == pytest.approx(1.1)
+        assert ratio(None, 100.0) is None
+        assert ratio(5.0, 0.0) is None
+
+    def test_per_unit_and_throughput(self):
+        assert per_unit(30, 10) == 3.0
+        assert per_unit(30, 0) is None
+        assert throughput(50, 10.0) == 5.0
+        assert throughput(0, 10.0) == 0.0
+
+    def test_result_derived_figures(self):
+        r = result(p50=112.0, upstream_p50=100.0, ops=20, upstream_requests=20, window_s=4.0)
+        assert r.ratio_p50 == pytest.approx(1.12)
+        assert r.added_p50_ms == pytest.approx(12.0)
+        assert r.upstream_per_page == 1.0
+        assert r.throughput == 5.0
+        assert r.as_dict()["ratio_p50"] == 1.12
+
+
+class TestChecks:
+    def test_check_verdicts(self):
+        assert Check.of("x", 9.0, 10.0).verdict == "PASS"
+        assert Check.of("x", 11.0, 10.0).verdict == "MISS"
+        assert Check.of("x", 71.0, 70.0, at_most=False).verdict == "PASS"
+        assert Check.of("x", None, 10.0).verdict == "n/a"
+
+    def test_latency_targets(self):
+        checks = {
+            c.name: c
+            for c in targets.latency_checks([result(p50=108.0), result(latency_ms=0, p50=14.0, upstream_p50=2.0)])
+        }
+        assert checks["added p50 over upstream, token_search_25, 1 user, 100 ms"].verdict == "PASS"
+        assert checks["added p50 over upstream, token_search_25, 1 user, 0 ms"].verdict == "MISS"
+        assert checks["ratio p50 dashboard/upstream, token_search_25, 1 user, 100 ms"].verdict == "PASS"
+
+    def test_one_upstream_request_per_page(self):
+        checks = targets.upstream_checks(
+            [result(upstream_requests=11)], {"worker_threads": 16, "upstream_connections": 17}
+        )
+        verdicts = {c.name.split(",")[0]: c.verdict for c in checks}
+        assert verdicts["upstream requests per page"] == "MISS"
+        assert verdicts["new upstream TCP connections (whole run)"] == "MISS"
+
+    def test_saturation_uses_the_lower_ceiling(self):
+        cpu_bound = result(users=50, latency_ms=0, p50=500.0, upstream_p50=2.0, ops=400, window_s=10.0)  # 40 req/s
+        at_100 = result(users=50, latency_ms=100, p50=900.0, upstream_p50=100.0, ops=300, window_s=10.0)  # 30 req/s
+        checks = targets.load_checks([cpu_bound, at_100], {"worker_threads": 16})
+        sat = [c for c in checks if c.name.startswith("saturation")]
+        # ceiling at 100 ms = min(16 / 0.1 s = 160, 40) = 40 -> at least 28 req/s
+        assert [c.verdict for c in sat] == ["PASS", "PASS"]
+        assert sat[1].target == "≥ 28.0 req/s"
+
+    def test_export_and_weight(self):
+        extras = {
+            "export": [
+                {
+                    "latency_ms": 0,
+                    "status": "ok",
+                    "rows": 20000,
+                    "seconds": 2.0,
+                    "upstream_sum_s": 1.5,
+                    "rss_growth_bytes": 60_000_000,
+                }
+            ],
+            "page_weight": {"full_page_bytes": 100 * 1024, "fragment_bytes": 25 * 1024},
+        }
+        verdicts = [c.verdict for c in targets.export_checks(extras) + targets.weight_checks(extras)]
+        assert verdicts == ["MISS", "MISS", "PASS", "MISS"]
+
+
+class TestReport:
+    def test_table_aligns_and_lists_every_scenario(self):
+        skipped = ScenarioResult(
+            key="invoice_lookup", title="", users=1, latency_ms=0, mode="closed", status="skipped: page missing"
+        )
+        text = report.render_table(report.COLUMNS, [report.scenario_row(result()), report.scenario_row(skipped)])
+        lines = text.splitlines()
+        assert len({len(line) for line in lines[:2]}) == 1  # header and rule have the same width
+        assert "skipped: page missing" in text
+        assert "1.05" in lines[2]  # the ratio column
+
+    def test_readme_block_is_replaced_in_place(self, tmp_path):
+        readme = tmp_path / "README.md"
+        readme.write_text(f"intro\n{report.README_START}\nold\n{report.README_END}\noutro\n")
+        report.update_readme(readme, f"{report.README_START}\nnew\n{report.README_END}")
+        assert readme.read_text() == f"intro\n{report.README_START}\nnew\n{report.README_END}\noutro\n"
+
+    def test_markdown_escapes_pipes(self):
+        assert "a\\|b" in report.render_markdown(("x",), [("a|b",)])
+
+
+class TestHtmlParsing:
+    HTML = """
+    <link rel="stylesheet" href="/static/a.css"><script src="/static/h.js" defer></script>
+    <form method="get" action="/search/"><input name="q"></form>
+    <form method="post" action="/ledger-entries/new/">
+      <input type="hidden" name="csrfmiddlewaretoken" value="abc">
+      <input type="hidden" name="submission_key" value="k1">
+      <input type="checkbox" name="billed"><input type="checkbox" name="on" checked>
+      <select name="gw"><option value="">None</option><option value="4" selected>Stripe</option></select>
+      <select name="first"><option value="x">X</option></select>
+      <textarea name="notes">hello</textarea>
+      <button type="submit" name="action" value="confirm">Save</button>
+    </form>"""
+
+    def test_form_fields_as_a_browser_posts_them(self):
+        form = find_form(self.HTML, with_field="submission_key")
+        assert form is not None and form.action == "/ledger-entries/new/"
+        data = dict(form.data(button=("action", "confirm"), notes="changed"))
+        assert data == {
+            "csrfmiddlewaretoken": "abc",
+            "submission_key": "k1",
+            "on": "on",
+            "gw": "4",
+            "first": "x",
+            "notes": "changed",
+            "action": "confirm",
+        }
+        assert ("action", "confirm") in form.buttons
+        assert len(parse_forms(self.HTML)) == 2
+
+    def test_assets(self):
+        assert parse_assets(self.HTML) == ["/static/a.css", "/static/h.js"]
+
+
+def test_load_run_counts_errors_and_latencies():
+    run = LoadRun(samples=[Sample(0.1, 0.2, True), Sample(0.2, 0.5, False, "HTTP 500"), Sample(0.3, 0.1, True)])
+    assert run.latencies == [0.2, 0.1]
+    assert run.errors == 1
+    assert run.first_errors() == ["HTTP 500"]
+
+
+def test_cpu_delta_names_the_rest_of_the_machine():
+    delta = cpu_delta(
+        {"dashboard": 1.0, "sandbox": 1.0, "machine": 10.0}, {"dashboard": 3.0, "sandbox": 1.5, "machine": 14.0}
+    )
+    assert delta == {"dashboard": 2.0, "sandbox": 0.5, "other": 1.5}
+
+
+def test_profile_summary_from_collapsed_stacks():
+    lines = [
+        "run (gunicorn/workers/gthread.py:1);render (django_tables2/rows.py:10);escape (django/utils/html.py:5) 6",
+        "run (gunicorn/workers/gthread.py:1);loads (json/__init__.py:3) 2",
+        "run (gunicorn/workers/gthread.py:1);render (django/template/base.py:9) 2",
+        "garbage line",
+    ]
+    summary_ = profiling.summarise(profiling.parse_collapsed(lines))
+    assert summary_["samples"] == 10
+    assert summary_["top"][0] == {"frame": "escape (django/utils/html.py)", "share": 0.6}
+    layers = {row["layer"]: row["share"] for row in summary_["layers"]}
+    assert layers["django-tables2 rendering"] == 0.6
+    assert layers["json decode (upstream answer)"] == 0.2
