@@ -38,7 +38,7 @@ CONTENT_SECURITY_POLICY = {
 #: Powerful browser features the dashboard never uses, switched off for every page.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth")
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial")
 )
 
 
