@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean
+.PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean screenshots
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
 $(STAMP): pyproject.toml
@@ -62,6 +62,13 @@ fmt: install
 
 sandbox: install
 	$(PY) manage.py nexudus_sandbox
+
+# README screenshots (docs/screenshots/*.png): sandbox + dashboard on free ports, signed in as ops, Chromium.
+# pngquant makes them smaller when it can be installed (root: Debian's package); Pillow is the fallback.
+screenshots: install chromium
+	@command -v pngquant >/dev/null 2>&1 || [ "$$(id -u)" != "0" ] || \
+		(apt-get install -y -qq pngquant >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq pngquant >/dev/null 2>&1)) || true
+	$(PY) scripts/screenshots.py
 
 clean:
 	-scripts/services.sh stop

@@ -26,6 +26,7 @@ def _choices(pairs) -> list[tuple[str, str]]:
 
 class AuditFilterForm(SearchForm):
     range_pairs = (("date_from", "date_to"),)
+    primary_filters = ("person", "action", "record_id", "date_from", "date_to")
 
     person = SearchTextField(label="Person", help_text="Part of an email address.")
     action = forms.ChoiceField(label="Action", choices=_choices(AuditRecord.Action.choices), required=False)
@@ -39,6 +40,7 @@ class AuditFilterForm(SearchForm):
         super().__init__(*args, **kwargs)
         if not can_view_all:
             del self.fields["person"]  # everyone else sees their own records only
+            self.mark_search_focus()
 
     def filter(self, records: QuerySet[AuditRecord]) -> QuerySet[AuditRecord]:
         """`records` narrowed by the valid filters (the caller has already applied who may see what)."""

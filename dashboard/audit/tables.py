@@ -5,10 +5,9 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
 from dashboard.core.tables import NexudusTable
-from dashboard.core.templatetags.billing import when
+from dashboard.core.templatetags.billing import ago, long_text
 
 from .models import AuditRecord
 
@@ -50,15 +49,16 @@ def request_words(record: AuditRecord) -> str:
 
 
 def _preview(text: str) -> str:
-    short = Truncator(text).chars(SUMMARY_PREVIEW)
-    return text if short == text else format_html('<span title="{}">{}</span>', text, short)
+    return long_text(text, SUMMARY_PREVIEW)
 
 
 class AuditRecordTable(NexudusTable):
     caption = "Audit records"
+    preference_key = "audit"
+    always_visible = ("at",)
     empty_hint = "Try fewer filters or a wider date range."
 
-    at = tables.Column(verbose_name="When")
+    at = tables.Column(verbose_name="When", attrs={"td": {"class": "nowrap"}})
     actor_email = tables.Column(verbose_name="Person")
     action = tables.Column(verbose_name="Action")
     resource = tables.Column(verbose_name="Record type")
@@ -82,7 +82,7 @@ class AuditRecordTable(NexudusTable):
         )
 
     def render_at(self, value):
-        return when(value)
+        return ago(value)
 
     def render_action(self, record: AuditRecord) -> str:
         return record.get_action_display()

@@ -9,10 +9,18 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
-from django_htmx.http import push_url
 from django_tables2 import SingleTableMixin
 
-from dashboard.core.listing import canonical_query, page_sizes, table_params, wants_fragment
+from dashboard.core.listing import (
+    canonical_query,
+    page_sizes,
+    preference_context,
+    push_state,
+    remember_table_choices,
+    table_params,
+    wants_fragment,
+)
+from dashboard.core.preferences import apply_columns
 
 from .forms import AuditFilterForm
 from .models import AuditRecord, can_view_all
@@ -27,14 +35,16 @@ class AuditListView(SingleTableMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.everyone = can_view_all(request.user)
         self.form = AuditFilterForm(request.GET, search_url=request.path, can_view_all=self.everyone)
-        self.params = table_params(request.GET, self.table_class)
+        self.preference = remember_table_choices(request, self.table_class)
+        self.params = table_params(
+            request.GET, self.table_class, self.preference.per_page if self.preference else None
+        )
         # tables2 reads sort, page and page size from request.GET: give it the clean, clamped state,
         # which is also what the sort/page links and the pushed URL carry.
         request.GET = canonical_query(request, self.form.fields, self.params)
         if wants_fragment(request):
             response = self.render_to_response(self.get_context_data(), template_name=f"{self.template_name}#results")
-            query_string = request.GET.urlencode()
-            return push_url(response, request.path + (f"?{query_string}" if query_string else ""))
+            return push_state(request, response)
         return self.render_to_response(self.get_context_data())
 
     def render_to_response(self, context: dict, template_name: str | None = None, **kwargs: Any) -> HttpResponse:
@@ -48,6 +58,11 @@ class AuditListView(SingleTableMixin, TemplateView):
             return records.none()
         return self.form.filter(records)
 
+    def get_table(self, **kwargs: Any):
+        table = super().get_table(**kwargs)
+        apply_columns(table, self.preference)
+        return table
+
     def get_table_pagination(self, table) -> dict:
         return {"per_page": self.params.per_page}
 
@@ -59,6 +74,7 @@ class AuditListView(SingleTableMixin, TemplateView):
             everyone=self.everyone,
             page_sizes=page_sizes(),
             has_filters=bool(self.form.is_valid() and self.form.active_filters),
+            **preference_context(self.table_class, self.preference),
         )
         if not self.form.is_valid():
             context["table"] = None  # core/_results.html then shows "check the filters"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 import dashboard
+
+from .preferences import saved_view_links
 
 NAVIGATION = (
     ("core:home", "Invoice lookup"),
@@ -15,4 +18,10 @@ NAVIGATION = (
 
 
 def shell(request: HttpRequest) -> dict:
-    return {"navigation": NAVIGATION, "app_version": dashboard.__version__}
+    user = getattr(request, "user", None)
+    return {
+        "navigation": NAVIGATION,
+        "app_version": dashboard.__version__,
+        # One small query, only on pages that draw the nav (signed in).
+        "saved_views": SimpleLazyObject(lambda: saved_view_links(user)),
+    }

@@ -102,15 +102,48 @@ class SearchForm(forms.Form):
     query_class: type = object
     range_pairs: tuple[tuple[str, str], ...] = ()
     form_id = SEARCH_FORM_ID
+    #: The filters always on show (the most used), in this order; the rest sit under "More filters".
+    #: None: the first `PRIMARY_COUNT` fields.
+    primary_filters: tuple[str, ...] | None = None
+    PRIMARY_COUNT = 4
 
     def __init__(self, *args: Any, search_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search_url = search_url
         if search_url:
             self._add_htmx_attrs(search_url)
-        first_text = next((f for f in self.fields.values() if isinstance(f, SearchTextField)), None)
-        if first_text is not None:
-            first_text.widget.attrs["data-search-focus"] = ""
+        self.mark_search_focus()
+
+    def mark_search_focus(self) -> None:
+        """"/" focuses the first filter on show (static/js/app.js). Call again after removing fields."""
+        for bound in self.visible_fields():
+            bound.field.widget.attrs.pop("data-search-focus", None)
+        primary = self.primary_fields
+        if primary:
+            primary[0].field.widget.attrs["data-search-focus"] = ""
+
+    # --- layout: the filters on show, and the ones under "More filters" ----------------------------------
+    def _primary_names(self) -> list[str]:
+        visible = [bound.name for bound in self.visible_fields()]
+        if self.primary_filters is None:
+            return visible[: self.PRIMARY_COUNT]
+        return [name for name in self.primary_filters if name in visible]
+
+    @property
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self._primary_names()]
+
+    @property
+    def more_fields(self) -> list[forms.BoundField]:
+        primary = set(self._primary_names())
+        return [bound for bound in self.visible_fields() if bound.name not in primary]
+
+    @property
+    def more_in_use(self) -> int:
+        """How many of the "More filters" are set (or wrong): the group opens by itself when any is."""
+        return sum(
+            1 for bound in self.more_fields if bound.errors or str(bound.value() or "").strip() not in ("", "unknown")
+        )
 
     def _add_htmx_attrs(self, search_url: str) -> None:
         for field in self.fields.values():

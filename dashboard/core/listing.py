@@ -54,6 +54,13 @@ How to reuse it (ledger entries as the example)
    `hx-get`, summary "Showing 26–50 of 1,234", page size 25/50/100), the empty state, the "check the
    filters" state, or the upstream problem with a Retry button.
 
+Per-person preferences (`core.preferences`): set `preference_key` on the table class and the person's
+`TablePreference` is applied — hidden columns (the column chooser, `core/_column_chooser.html`) and the
+page size used when the URL names none; choosing "Rows per page" under a table (`remember=per_page`)
+stores it. The search form then also offers "Save view" (if the key is in `SAVED_VIEW_TABLES`), listed in
+the nav's "Saved views". The filters on show are the form's `primary_filters`; the rest sit under "More
+filters", open when one of them is set.
+
 Guarantees: exactly one upstream search per render (a page past the end costs one more to show the last
 page); nothing is sent when a filter is invalid; `per_page` is clamped to `TABLE_PAGE_SIZES`; an
 unknown `sort` is ignored; sort/page links and the pushed URL carry only the form's fields plus `sort`,
@@ -68,6 +75,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
@@ -78,6 +86,14 @@ from django_htmx.http import push_url
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 
 from .forms import MAX_INT32, SearchForm
+from .models import TablePreference
+from .preferences import (
+    SAVED_VIEW_TABLES,
+    apply_columns,
+    column_choices,
+    preference_for,
+    save_per_page,
+)
 from .tables import NexudusTable, NexudusTableData
 from .upstream import UpstreamProblem, describe_upstream_error
 
@@ -111,8 +127,11 @@ def clamp_per_page(value: int | None) -> int:
     return allowed[-1] if allowed else sizes[0]
 
 
-def table_params(params: QueryDict, table_class: type[NexudusTable]) -> TableParams:
-    per_page = clamp_per_page(_last_int(params, "per_page"))
+def table_params(
+    params: QueryDict, table_class: type[NexudusTable], default_per_page: int | None = None
+) -> TableParams:
+    """`default_per_page` (the person's remembered page size) applies when the URL names none."""
+    per_page = clamp_per_page(_last_int(params, "per_page") or default_per_page)
     page = _last_int(params, "page") or 1
     # Nexudus ids and offsets are 32-bit: a page beyond that is a typo; show the last real page instead.
     page = min(max(page, 1), MAX_INT32 // per_page)
@@ -138,6 +157,40 @@ def canonical_query(request: HttpRequest, names: Iterable[str], params: TablePar
     if params.per_page != page_sizes()[0]:
         query["per_page"] = str(params.per_page)
     return query
+
+
+def push_state(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Push the canonical URL of an htmx swap (request.GET is already the clean state), unless the browser
+    is already there (a Retry, or a refresh after the column chooser): no duplicate history entries."""
+    query_string = request.GET.urlencode()
+    url = request.path + (f"?{query_string}" if query_string else "")
+    current = request.headers.get("HX-Current-URL", "")
+    if current and urlsplit(current)._replace(scheme="", netloc="").geturl() == url:
+        return response
+    return push_url(response, url)
+
+
+def remember_table_choices(request: HttpRequest, table_class: type[NexudusTable]) -> TablePreference | None:
+    """The person's preference for this table; a page size chosen under the table (`remember=per_page`)
+    is stored first."""
+    key = getattr(table_class, "preference_key", None)
+    user = getattr(request, "user", None)
+    if not key or not getattr(user, "is_authenticated", False):
+        return None
+    if request.GET.get("remember") == "per_page" and (chosen := _last_int(request.GET, "per_page")):
+        save_per_page(user, key, clamp_per_page(chosen))
+    return preference_for(user, key)
+
+
+def preference_context(table_class: type[NexudusTable], preference: TablePreference | None) -> dict[str, Any]:
+    key = getattr(table_class, "preference_key", None)
+    if not key:
+        return {}
+    return {
+        "table_key": key,
+        "column_choices": column_choices(table_class, preference),
+        "can_save_view": key in SAVED_VIEW_TABLES,
+    }
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -171,13 +224,15 @@ def render_search(
 ) -> HttpResponse:
     """Render a search page (or its `#results` fragment for htmx). See the module docstring."""
     form = form_class(request.GET, search_url=request.path)
-    params = table_params(request.GET, table_class)
+    preference = remember_table_choices(request, table_class)
+    params = table_params(request.GET, table_class, preference.per_page if preference else None)
     table: NexudusTable | None = None
     problem: UpstreamProblem | None = None
     if form.is_valid():
         query = form.to_query(page=params.page, size=params.per_page)
         try:
             table = build_table(table_class, search=search, query=query, params=params)
+            apply_columns(table, preference)
         except NexudusAuthExpired:
             raise
         except NexudusError as error:
@@ -193,10 +248,9 @@ def render_search(
         "params": params,
         "page_sizes": page_sizes(),
         "has_filters": bool(form.is_valid() and form.active_filters),
+        **preference_context(table_class, preference),
         **(extra_context or {}),
     }
     if wants_fragment(request):
-        response = render(request, f"{template_name}#{partial_name}", context)
-        query_string = request.GET.urlencode()
-        return push_url(response, request.path + (f"?{query_string}" if query_string else ""))
+        return push_state(request, render(request, f"{template_name}#{partial_name}", context))
     return render(request, template_name, context)

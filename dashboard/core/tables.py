@@ -112,6 +112,10 @@ class NexudusTable(tables.Table):
 
     results_id = RESULTS_ID
     search_form_id = SEARCH_FORM_ID
+    #: Names this table's per-person preferences and saved views (`core.preferences`); None: not remembered.
+    preference_key: str | None = None
+    #: Columns the column chooser cannot hide (the link to the record).
+    always_visible: tuple[str, ...] = ("id",)
 
     @property
     def page_sizes(self) -> tuple[int, ...]:
@@ -129,3 +133,12 @@ class NexudusTable(tables.Table):
         first = self.page.start_index()
         last = self.page.end_index()
         return f"Showing {first:,}–{last:,} of {total:,}"
+
+    # --- performance: the compact tbody (templates/core/_table.html, block table.tbody) ---------------
+    def compact_tbody(self):
+        """The page's `<tbody>` rendered in plain Python with per-column plans (td attributes, render
+        function, link) computed once per render instead of per cell; "" when there are no rows. Same
+        HTML semantics as tables2's own tbody. See `core.table_body`."""
+        from .table_body import compact_tbody
+
+        return compact_tbody(self)

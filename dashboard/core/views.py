@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 import dashboard
 from dashboard.lookup.forms import QuickFindForm
 from dashboard.nexudus.health import upstream_reachable
+
+from .models import SavedView
+from .preferences import (
+    SAVED_VIEW_TABLES,
+    clean_querystring,
+    column_choices,
+    preference_for,
+    save_columns,
+    saved_view_url,
+    table_class_for,
+)
 
 
 @require_GET
@@ -78,3 +92,84 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that might fail again: the 500 page is static.
     return render(request, "errors/500.html", status=500)
+
+
+# --- table preferences and saved views (dashboard.core.preferences) ---------------------------------------
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """A local path to go back to (`next`), else `fallback`: never another site, never a view name."""
+    target = (request.POST.get("next") or request.GET.get("next") or "").strip()
+    if (
+        target.startswith("/")
+        and len(target) <= 2000
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
+    """The column chooser of one table: GET shows the checkboxes (loaded when the menu first opens, or a
+    page of its own without JavaScript); POST stores the person's choice. htmx then refreshes the table
+    (`tablePreferencesChanged`); without JavaScript the person goes back to the table."""
+    table_class = table_class_for(table_key)
+    if table_class is None:
+        raise Http404("No such table")
+    list_url = _safe_next(request, "/")
+    if request.method == "POST":
+        names = request.POST.getlist("columns")
+        save_columns(request.user, table_class, names)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Trigger"] = "tablePreferencesChanged"
+            return response
+        messages.success(request, "Columns saved: this table will look like this whenever you open it.")
+        return HttpResponseRedirect(list_url)
+    context = {
+        "table_key": table_key,
+        "caption": table_class.caption,
+        "column_choices": column_choices(table_class, preference_for(request.user, table_key)),
+        "next": list_url,
+    }
+    template = "core/_column_choices.html" if request.htmx else "core/table_columns.html"
+    return render(request, template, context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    table = request.POST.get("table", "")
+    # Printable text only (PostgreSQL refuses NUL), spaces collapsed, within the column's 80 characters.
+    name = " ".join("".join(ch for ch in request.POST.get("name", "") if ch.isprintable()).split())[:80]
+    querystring = clean_querystring(request.POST.get("querystring", ""))
+    if table not in SAVED_VIEW_TABLES:
+        raise Http404("No such table")
+    view = None
+    if name:
+        view, _ = SavedView.objects.update_or_create(
+            user=request.user, table=table, name=name, defaults={"querystring": querystring}
+        )
+    if request.htmx:
+        return render(
+            request,
+            "core/_saved_view_status.html",
+            {"view": view, "view_url": saved_view_url(view) if view else None, "oob": True},
+        )
+    if view is None:
+        messages.error(request, "Give the view a name to save it.")
+        return HttpResponseRedirect(_safe_next(request, "/"))
+    messages.success(request, f"Saved the view “{view.name}”: open it any time from Saved views.")
+    return HttpResponseRedirect(saved_view_url(view))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+    SavedView.objects.filter(user=request.user, id=view_id).delete()
+    if request.htmx:
+        return render(request, "core/_saved_views_menu.html", {"menu_open": True})
+    messages.success(request, "Saved view deleted.")
+    return HttpResponseRedirect(_safe_next(request, "/"))

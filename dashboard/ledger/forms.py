@@ -159,6 +159,7 @@ class LedgerEntrySearchForm(SearchForm):
     """Filters of `/ledger-entries/`. Business, customer and invoice each take an id or a name/number."""
 
     query_class = LedgerEntryQuery
+    primary_filters = ("coworker", "invoice", "business", "description", "code")
     # field -> (query attribute for an id, query attribute for text)
     either_id_or_text = {
         "business": ("business_id", "business_name"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+from dashboard.lookup.concurrency import Outcome, fan_out
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
@@ -71,25 +74,50 @@ def entry_parties(
     *, client: NexudusClient, business_id: int, coworker_id: int, coworker_invoice_id: int | None
 ) -> EntryParties:
     """Look up the business, coworker and invoice an entry names; unknown ids raise a validation error
-    on the field that named them, so they show exactly like Nexudus's own relation errors."""
+    on the field that named them, so they show exactly like Nexudus's own relation errors.
+
+    The lookups and the customer's current balance at the business are read side by side (one round
+    trip): a get-one answers with the id asked for, so the balance needs nothing from the others. When a
+    lookup fails, the balance read is simply not used. Errors are raised in the order the sequential
+    version met them: business, customer, invoice, then the balance.
+    """
+    calls: dict[str, Callable[[], Any]] = {
+        "business": lambda: client.get_business(business_id),
+        "coworker": lambda: client.get_coworker(coworker_id),
+        "balance": lambda: customer_balance(client=client, coworker_id=coworker_id, business_id=business_id),
+    }
+    if coworker_invoice_id is not None:
+        calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
+    outcomes = fan_out(calls, client=client)
+
     errors: list[FieldError] = []
 
-    def lookup(getter, record_id, field_name, noun):
-        try:
-            return getter(record_id)
-        except NexudusNotFound:
+    def lookup(name, record_id, field_name, noun):
+        outcome = outcomes[name]
+        if isinstance(outcome.error, NexudusNotFound):
             errors.append(FieldError(field=field_name, message=f"does not exist (no {noun} has id {record_id})"))
             return None
+        return outcome.get()
 
-    business = lookup(client.get_business, business_id, "business_id", "business")
-    coworker = lookup(client.get_coworker, coworker_id, "coworker_id", "customer")
+    business = lookup("business", business_id, "business_id", "business")
+    coworker = lookup("coworker", coworker_id, "coworker_id", "customer")
     invoice = None
     if coworker_invoice_id is not None:
-        invoice = lookup(client.get_invoice, coworker_invoice_id, "coworker_invoice_id", "invoice")
+        invoice = lookup("invoice", coworker_invoice_id, "coworker_invoice_id", "invoice")
     if errors:
         raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
     assert business is not None and coworker is not None
+    return EntryParties(
+        business=business,
+        coworker=coworker,
+        invoice=invoice,
+        balance_before=outcomes["balance"].get(),
+        warnings=party_warnings(business, coworker, invoice),
+    )
 
+
+def party_warnings(business: Business, coworker: Coworker, invoice: Invoice | None) -> list[str]:
+    """What the person should know before saving: an invoice of another customer or business."""
     warnings = []
     if invoice is not None:
         if invoice.coworker_id not in (None, coworker.id):
@@ -102,10 +130,13 @@ def entry_parties(
                 f"Invoice {invoice.invoice_number or invoice.id} was raised by "
                 f"{invoice.business_name or 'another business'}, not {business.name}."
             )
-    balance = customer_balance(client=client, coworker_id=coworker.id, business_id=business.id)
-    return EntryParties(
-        business=business, coworker=coworker, invoice=invoice, balance_before=balance, warnings=warnings
-    )
+    return warnings
+
+
+def with_current_balance(*, client: NexudusClient, parties: EntryParties) -> EntryParties:
+    """`parties` as reviewed, with the customer's balance read again now (one upstream call)."""
+    balance = customer_balance(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
+    return replace(parties, balance_before=balance)
 
 
 @dataclass(frozen=True)
@@ -143,13 +174,32 @@ def _businesses_of(entries: list[LedgerEntry]) -> list[BusinessChoice]:
     return list(seen.values())
 
 
-def customer_ledger(*, client: NexudusClient, coworker_id: int, business_id: int | None = None) -> CustomerLedger:
+def customer_ledger(
+    *,
+    client: NexudusClient,
+    coworker_id: int,
+    business_id: int | None = None,
+    alongside: Callable[[], Any] | None = None,
+) -> CustomerLedger:
     """The customer, the businesses they have recent entries at, the chosen one (asked for, else their
-    invoicing business, else the one with the latest entry), its balance and up to HISTORY_SIZE entries."""
-    coworker = client.get_coworker(coworker_id)
-    recent = client.search_ledger_entries(
-        LedgerEntryQuery(coworker_id=coworker_id, order_by="transaction_date", descending=True, size=HISTORY_SIZE)
-    )
+    invoicing business, else the one with the latest entry), its balance and up to HISTORY_SIZE entries.
+
+    The customer and their recent entries are read side by side (one round trip), together with
+    `alongside` when given: an independent read of the caller's (the page's table), whose outcome is the
+    caller's to use (see `alongside_outcome`). Errors are raised in the old sequential order: the
+    customer's first.
+    """
+    calls: dict[str, Callable[[], Any]] = {
+        "coworker": lambda: client.get_coworker(coworker_id),
+        "recent": lambda: client.search_ledger_entries(
+            LedgerEntryQuery(coworker_id=coworker_id, order_by="transaction_date", descending=True, size=HISTORY_SIZE)
+        ),
+    }
+    if alongside is not None:
+        calls["alongside"] = alongside
+    outcomes = fan_out(calls, client=client)
+    coworker = outcomes["coworker"].get()
+    recent = outcomes["recent"].get()
     businesses = _businesses_of(recent.items)
     by_id = {choice.id: choice for choice in businesses}
 
@@ -201,6 +251,36 @@ def customer_ledger(*, client: NexudusClient, coworker_id: int, business_id: int
         history=history,
         history_truncated=truncated,
     )
+
+
+class PrefetchedSearch:
+    """A search callable that answers one known query from a read made earlier (side by side with other
+    reads, e.g. `customer_ledger(alongside=…)`), and any other query upstream as usual.
+
+    The table asks for exactly `query` unless the person's sort or an out-of-range page changed it: then
+    the prefetched answer is simply not used. A prefetch that failed re-raises its error when the table
+    asks, so a failure costs no second request.
+    """
+
+    def __init__(self, search: Callable[[Any], Page], query: Any) -> None:
+        self.search = search
+        self.query = query
+        self.outcome: Outcome | None = None
+
+    def prefetch(self) -> Page:
+        try:
+            page = self.search(self.query)
+        except Exception as error:
+            self.outcome = Outcome(error=error)
+            raise
+        self.outcome = Outcome(value=page)
+        return page
+
+    def __call__(self, query: Any) -> Page:
+        outcome, self.outcome = self.outcome, None
+        if outcome is not None and query == self.query:
+            return outcome.get()
+        return self.search(query)
 
 
 def _business_choice(client: NexudusClient, business_id: int) -> BusinessChoice | None:

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from dashboard.core.tables import NexudusTable
-from dashboard.core.templatetags.billing import money, when
+from dashboard.core.templatetags.billing import long_text, money, when
 from dashboard.nexudus.records import LedgerEntry
+
+DESCRIPTION_PREVIEW = 50
 
 
 def invoice_url(invoice_id: int | None) -> str | None:
@@ -37,17 +39,18 @@ class MoneyColumn(tables.Column):
 
 class LedgerEntryTable(NexudusTable):
     caption = "Ledger entries"
+    preference_key = "ledger_entries"
 
     class Meta(NexudusTable.Meta):
         order_by = ("-transaction_date",)  # newest first unless the person sorts
 
     id = tables.Column(verbose_name="Id", linkify=lambda record: reverse("ledger:detail", args=[record.id]))
-    transaction_date = tables.Column(verbose_name="Transaction date")
+    transaction_date = tables.Column(verbose_name="Transaction date", attrs={"td": {"class": "nowrap"}})
     coworker_full_name = tables.Column(verbose_name="Customer")
     business_name = tables.Column(verbose_name="Business")
     invoice_number = tables.Column(verbose_name="Invoice number")
-    description = tables.Column(verbose_name="Description")
-    code = tables.Column(verbose_name="Code")
+    description = tables.Column(verbose_name="Description", attrs={"td": {"class": "notes"}})
+    code = tables.Column(verbose_name="Code", attrs={"td": {"class": "nowrap"}})
     debit = MoneyColumn(verbose_name="Debit")
     credit = MoneyColumn(verbose_name="Credit")
     balance = MoneyColumn(verbose_name="Balance")
@@ -64,6 +67,9 @@ class LedgerEntryTable(NexudusTable):
         url = invoice_url(record.coworker_invoice_id)
         return format_html('<a href="{}">{}</a>', url, value) if url else value
 
+    def render_description(self, value):
+        return long_text(value, DESCRIPTION_PREVIEW)
+
     def render_payment_gateway(self, value):
         return value.label
 
@@ -72,6 +78,7 @@ class CustomerLedgerTable(LedgerEntryTable):
     """A customer's entries at one business, newest first; the balance column is the running balance."""
 
     caption = "Entries"
+    preference_key = "customer_ledger"
     empty_hint = "This customer has no entries at this business."
 
     class Meta(LedgerEntryTable.Meta):

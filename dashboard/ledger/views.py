@@ -12,7 +12,15 @@ from django.views.decorators.vary import vary_on_headers
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.export import export_link, export_search_csv, ledger_entry_export_columns
 from dashboard.core.forms import MAX_INT32
-from dashboard.core.listing import build_table, render_search, table_params, wants_fragment
+from dashboard.core.listing import (
+    build_table,
+    preference_context,
+    remember_table_choices,
+    render_search,
+    table_params,
+    wants_fragment,
+)
+from dashboard.core.preferences import apply_columns
 from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery
@@ -20,6 +28,7 @@ from dashboard.nexudus.queries import LedgerEntryQuery
 from .chart import balance_chart
 from .forms import LedgerEntrySearchForm
 from .selectors import (
+    PrefetchedSearch,
     business_search,
     coworker_search,
     customer_ledger,
@@ -100,10 +109,29 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     _valid_id(coworker_id, "customer")
     client = nexudus_client(request)
     business_id = _business_param(request)
+    preference = remember_table_choices(request, CustomerLedgerTable)
+    params = table_params(request.GET, CustomerLedgerTable, preference.per_page if preference else None)
+
+    def entries_query(business: int | None) -> LedgerEntryQuery:
+        return LedgerEntryQuery(
+            coworker_id=coworker_id,
+            business_id=business,
+            page=params.page,
+            size=params.per_page,
+            order_by="transaction_date",
+            descending=True,
+        )
+
+    # Performance: with the business in the URL (and the default sort), the table's page is read in the
+    # same round trip as the customer and their recent entries (customer_ledger's `alongside`).
+    search = PrefetchedSearch(lambda q: ledger_entry_list(client=client, query=q), entries_query(business_id))
+    prefetch = search.prefetch if business_id is not None and params.sort is None else None
     ledger = None
     try:
         if not (wants_fragment(request) and business_id):
-            ledger = customer_ledger(client=client, coworker_id=coworker_id, business_id=business_id)
+            ledger = customer_ledger(
+                client=client, coworker_id=coworker_id, business_id=business_id, alongside=prefetch
+            )
             business_id = ledger.business.id if ledger.business else None
     except NexudusAuthExpired:
         raise
@@ -113,15 +141,7 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
             raise Http404(f"No customer {coworker_id}") from None
         return render_upstream_problem_page(request, problem, title=f"Customer {coworker_id}")
 
-    params = table_params(request.GET, CustomerLedgerTable)
-    query = LedgerEntryQuery(
-        coworker_id=coworker_id,
-        business_id=business_id,
-        page=params.page,
-        size=params.per_page,
-        order_by="transaction_date",
-        descending=True,
-    )
+    query = entries_query(business_id)
     table = problem = None
     if business_id is not None:
         try:
@@ -129,13 +149,20 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
                 CustomerLedgerTable,
                 query=query,
                 params=params,
-                search=lambda q: ledger_entry_list(client=client, query=q),
+                search=search,
             )
+            apply_columns(table, preference)
         except NexudusAuthExpired:
             raise
         except NexudusError as error:
             problem = describe_upstream_error(error, role=LIST_ROLE)
-    context = {"table": table, "problem": problem, "coworker_id": coworker_id, "business_id": business_id}
+    context = {
+        "table": table,
+        "problem": problem,
+        "coworker_id": coworker_id,
+        "business_id": business_id,
+        **preference_context(CustomerLedgerTable, preference),
+    }
     if ledger is None:
         return render(request, "ledger/customer.html#results", context)
     context.update(

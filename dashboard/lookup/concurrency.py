@@ -9,6 +9,7 @@ request id, for log lines) goes with each task.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,12 +19,14 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.db import connections
 
+from dashboard.core.frame_stack import with_roomy_frame_stack
+
 T = TypeVar("T")
 
-#: Shared by every request of the process. The threads only wait on Nexudus; the default matches the
-#: client's connection pool (NEXUDUS_POOL_SIZE), beyond which more threads would only queue for a socket.
+#: Shared by every request of the process. The threads only wait on Nexudus, on connections of the
+#: client's pool (NEXUDUS_POOL_SIZE, blocking), so they never add upstream connections (settings.LOOKUP_THREADS).
 POOL = ThreadPoolExecutor(
-    max_workers=int(getattr(settings, "LOOKUP_THREADS", getattr(settings, "NEXUDUS_POOL_SIZE", 32))),
+    max_workers=int(getattr(settings, "LOOKUP_THREADS", 4)),
     thread_name_prefix="nexudus-fan-out",
 )
 
@@ -48,7 +51,7 @@ class Outcome(Generic[T]):
 
 def _in_worker(call: Callable[[], T]) -> T:
     try:
-        return call()
+        return with_roomy_frame_stack(call)  # see dashboard.core.frame_stack
     finally:
         connections.close_all()  # this thread's connections only
 
@@ -60,17 +63,30 @@ def _settle(call: Callable[[], Any]) -> Outcome:
         return Outcome(error=error)
 
 
-def fan_out(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Outcome]:
+def submit(call: Callable[[], T]) -> Future:
+    """Start `call` on the pool now, with the caller's context; the future's result is its `Outcome`
+    (never an exception). For a read made ahead of need, e.g. the next page of an export."""
+    context = contextvars.copy_context()
+    return POOL.submit(context.run, _settle, lambda: _in_worker(call))
+
+
+def fan_out(calls: Mapping[str, Callable[[], Any]], *, client: Any = None) -> dict[str, Outcome]:
     """Run `calls` concurrently and return each one's `Outcome` by name, once all have finished.
 
     All but the first run on the pool; the first runs in the calling thread meanwhile (one thread fewer
     per request, and it is waiting anyway).
+
+    `client`: the Nexudus client the calls use. Its token is made ready on the calling thread first
+    (`NexudusClient.prepare()`), so the pool threads reuse it instead of each reading our database (on a
+    connection of their own, opened and closed per task). A failure there is left to the calls, which
+    meet and report it exactly as they would have.
     """
+    prepare = getattr(client, "prepare", None) if client is not None else None
+    if prepare is not None:
+        with contextlib.suppress(Exception):  # each call meets the same problem and reports it itself
+            prepare()
     names = list(calls)
-    futures: dict[str, Future] = {}
-    for name in names[1:]:
-        context = contextvars.copy_context()
-        futures[name] = POOL.submit(context.run, _settle, lambda c=calls[name]: _in_worker(c))
+    futures: dict[str, Future] = {name: submit(calls[name]) for name in names[1:]}
     outcomes: dict[str, Outcome] = {}
     if names:
         outcomes[names[0]] = _settle(calls[names[0]])

@@ -176,7 +176,7 @@ def find_records(*, client: NexudusClient, text: str) -> FindResult:
         calls["token_end"] = lambda: client.search_payment_tokens(
             PaymentTokenQuery(token=wanted.last_chars, size=TOKEN_SCAN, order_by="created_on", descending=True)
         )
-    outcomes = fan_out(calls)
+    outcomes = fan_out(calls, client=client)
 
     candidates: list[Candidate] = []
     problems: list[UpstreamProblem] = []

@@ -101,7 +101,8 @@ def invoice_payments(*, client: NexudusClient, invoice_id: int, providers: bool 
             "invoice": lambda: client.get_invoice(invoice_id),
             "tokens": tokens,
             "entries": lambda: client.search_ledger_entries(_entries_query(invoice_id)),
-        }
+        },
+        client=client,
     )
     invoice = outcomes["invoice"].get()
     if outcomes["tokens"].ok:

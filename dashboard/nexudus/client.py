@@ -65,6 +65,14 @@ class NexudusClient:
         self._request_id = request_id
         self._pace = pace
 
+    def prepare(self) -> None:
+        """Have the access token at hand now, on this thread (read, or refreshed if it is about to expire).
+
+        Call before fanning calls out to other threads: the token provider (which reads our database) then
+        does its work once on the request's thread, and the calls on pool threads reuse it. Sends nothing
+        to Nexudus unless a refresh is due, which the first call would have made anyway."""
+        self._tokens.access_token()
+
     # payment tokens
     def search_payment_tokens(self, query: PaymentTokenQuery) -> Page[PaymentToken]:
         return self._search(PAYMENT_TOKENS, query)

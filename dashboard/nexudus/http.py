@@ -151,8 +151,17 @@ def shared_session() -> requests.Session:
 
 def _build_session() -> requests.Session:
     session = requests.Session()
+    # At most NEXUDUS_POOL_SIZE connections per process, and (pool_block) a call finding them all busy
+    # waits for one rather than opening a connection that would be closed again after one use. No caller
+    # holds a connection while waiting for another thread's call, so waiting cannot deadlock. See
+    # settings.NEXUDUS_POOL_SIZE for the sizing.
     pool_size = int(settings.NEXUDUS_POOL_SIZE)
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=_new_retry())
+    adapter = HTTPAdapter(
+        pool_connections=4,
+        pool_maxsize=pool_size,
+        pool_block=bool(getattr(settings, "NEXUDUS_POOL_BLOCK", True)),
+        max_retries=_new_retry(),
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     # The session is shared by every signed-in person: a cookie set for one must never go out for another.

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.text import Truncator
 
 from dashboard.core.tables import NexudusTable
-from dashboard.core.templatetags.billing import masked, when, when_text
+from dashboard.core.templatetags.billing import ago, long_text, masked, when_text
 
 NOTES_PREVIEW = 60
 
 
 class PaymentTokenTable(NexudusTable):
     caption = "Payment tokens"
+    preference_key = "payment_tokens"
     empty_hint = "Check the invoice ID, use part of the token or notes, or widen the dates."
 
     id = tables.Column(
@@ -25,10 +24,10 @@ class PaymentTokenTable(NexudusTable):
         linkify=lambda record: f"/invoices/{record.coworker_invoice_id}/" if record.coworker_invoice_id else None,
     )
     # Sorting by a value people cannot see would look random, and would leak token order.
-    token = tables.Column(verbose_name="Token", orderable=False, attrs={"td": {"class": "masked-token"}})
-    notes = tables.Column(verbose_name="Notes")
-    created_on = tables.Column(verbose_name="Created")
-    updated_on = tables.Column(verbose_name="Updated")
+    token = tables.Column(verbose_name="Token", orderable=False, attrs={"td": {"class": "masked-token nowrap"}})
+    notes = tables.Column(verbose_name="Notes", attrs={"td": {"class": "notes"}})
+    created_on = tables.Column(verbose_name="Created", attrs={"td": {"class": "nowrap"}})
+    updated_on = tables.Column(verbose_name="Updated", attrs={"td": {"class": "nowrap"}})
     updated_by = tables.Column(verbose_name="Updated by")
 
     class Meta(NexudusTable.Meta):
@@ -38,16 +37,13 @@ class PaymentTokenTable(NexudusTable):
         return masked(value)
 
     def render_notes(self, value: str) -> str:
-        short = Truncator(value).chars(NOTES_PREVIEW)
-        if short == value:
-            return value
-        return format_html('<span title="{}">{}</span>', value, short)
+        return long_text(value, NOTES_PREVIEW)
 
     def render_created_on(self, value):
-        return when(value)
+        return ago(value)
 
     def render_updated_on(self, value):
-        return when(value)
+        return ago(value)
 
     def value_created_on(self, value):
         return when_text(value)

@@ -177,7 +177,14 @@ NEXUDUS_CONNECT_TIMEOUT = env_float("NEXUDUS_CONNECT_TIMEOUT", 3.05)
 NEXUDUS_READ_TIMEOUT = env_float("NEXUDUS_READ_TIMEOUT", 15.0)
 # Total time a person may be kept waiting by automatic retries of a read (Retry-After included).
 NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
-NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", "32"))
+# Upstream connections per process. Each gunicorn worker thread waits on at most one Nexudus call at a
+# time, and fan-out calls (LOOKUP_THREADS, below) borrow from the same pool: with the pool the size of the
+# worker's threads and blocking (NEXUDUS_POOL_BLOCK), a process never holds more connections than it has
+# request threads, so an instance opens at most GUNICORN_WORKERS x GUNICORN_THREADS connections in its
+# life (they are kept alive and reused); a call finding all of them busy waits for one instead of opening
+# a throwaway connection (the TCP handshake, and TLS in production, on every burst).
+NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", os.environ.get("GUNICORN_THREADS", "8")))
+NEXUDUS_POOL_BLOCK = env_bool("NEXUDUS_POOL_BLOCK", True)
 # Refresh the access token this many seconds before Nexudus says it expires.
 NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 # Prefix of the client_id this dashboard registers per user, so its refresh tokens never collide with
@@ -210,8 +217,11 @@ SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "20000"))
 EXPORT_PAGE_SIZE = int(os.environ.get("EXPORT_PAGE_SIZE", "1000"))
 EXPORT_RETRIES = int(os.environ.get("EXPORT_RETRIES", "3"))
-# Threads that fetch an invoice, its tokens and its ledger entries at once (default: the upstream pool).
-LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", os.environ.get("NEXUDUS_POOL_SIZE", "32")))
+# Fan-out threads per process: they run the 2nd and 3rd reads of a page that needs several at once (invoice
+# lookup, customer ledger, a ledger entry's review) and an export's next page. They only wait on Nexudus,
+# with connections from the same pool (NEXUDUS_POOL_SIZE), so they add no connections: a few are enough
+# for the pages in flight at once to overlap their reads.
+LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", "4"))
 
 # Largest page size the tables offer; Nexudus documents at most 1000 per page.
 TABLE_PAGE_SIZES = (25, 50, 100)

@@ -149,7 +149,7 @@ def stream(person, search, query=None, **settings_kwargs):
     )
 
 
-def test_the_file_is_written_page_by_page_with_one_page_in_memory(person, settings):
+def test_the_file_is_written_page_by_page_with_at_most_one_page_fetched_ahead(person, settings):
     settings.EXPORT_PAGE_SIZE = 10
     search = FakePaymentTokenSearch(make_tokens(25))
     response = stream(person, search)
@@ -157,14 +157,54 @@ def test_the_file_is_written_page_by_page_with_one_page_in_memory(person, settin
     assert len(search.queries) == 1  # only the first page, fetched before the response starts
     header = next(chunks)
     first = next(chunks)
-    assert len(search.queries) == 1 and first.decode().count("\r\n") == 10
+    assert len(search.queries) <= 2 and first.decode().count("\r\n") == 10  # page 2 may be on its way
     second = next(chunks)
-    assert len(search.queries) == 2 and second.decode().count("\r\n") == 10
+    assert len(search.queries) <= 3 and second.decode().count("\r\n") == 10
     third = next(chunks)
     assert len(search.queries) == 3 and third.decode().count("\r\n") == 5
     assert list(chunks) == []
     assert [q.size for q in search.queries] == [10, 10, 10] and [q.page for q in search.queries] == [1, 2, 3]
     assert b"Id" in header
+
+
+def test_the_next_page_is_fetched_while_this_one_is_written(person, settings):
+    """Page N+1 is requested before page N's chunk is handed over (and only one page ahead)."""
+    import threading
+
+    settings.EXPORT_PAGE_SIZE = 10
+    started = {page: threading.Event() for page in (1, 2, 3, 4)}
+    inner = FakePaymentTokenSearch(make_tokens(30))
+
+    def search(query):
+        started[query.page].set()
+        return inner(query)
+
+    chunks = iter(stream(person, search).streaming_content)
+    next(chunks)  # the header
+    next(chunks)  # page 1's rows
+    assert started[2].wait(5)  # page 2 was requested before page 1's chunk was handed over
+    assert not started[3].is_set()  # never two pages ahead
+    assert len(list(chunks)) == 2
+    assert [page for page, event in started.items() if event.is_set()] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("value", [
+    None, "", "plain", "=1+1", "-5", "@x", "\tx", True, False, 0, -12, 10**20, Decimal("1E+3"), Decimal("-0.50"),
+    1.5, float("nan"), datetime(2025, 7, 1, 8, 30, 15, tzinfo=UTC), datetime(2025, 1, 1, 0, 0, 0),
+    datetime(999, 1, 1, tzinfo=UTC), datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
+])
+def test_the_fast_cell_formatter_writes_what_csv_cell_writes(value):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from dashboard.core.export import fast_csv_cell
+    from dashboard.nexudus.enums import PaymentProvider
+
+    with timezone.override(ZoneInfo("Europe/London")):
+        fast = fast_csv_cell(timezone.get_current_timezone())
+        assert fast(value) == csv_cell(value)
+        assert fast(PaymentProvider.parse("Stripe")) == csv_cell(PaymentProvider.parse("Stripe"))
 
 
 def test_the_largest_page_size_nexudus_allows_is_used_by_default(person):

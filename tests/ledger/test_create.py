@@ -40,7 +40,7 @@ def _entries_for(upstream, invoice) -> int:
 
 def _field_errors(html: str, field: str) -> str:
     """The error list rendered under a control (empty when it has none)."""
-    match = re.search(rf'<ul class="field-error" id="id_{field}_errors">(.*?)</ul>', html, re.S)
+    match = re.search(rf'<ul class="field-error" id="id_{field}_error">(.*?)</ul>', html, re.S)
     return match.group(1) if match else ""
 
 

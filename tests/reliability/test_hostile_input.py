@@ -333,15 +333,8 @@ def test_two_factor_field_refuses_bad_values_without_asking_nexudus(db, upstream
     assert not problems, "\n".join(problems)
 
 
-# In-progress code (table preferences / saved views): `_safe_next()` accepts "abc" and `redirect()` then reads
-# it as a view name → NoReverseMatch → 500. Fix: accept only targets starting with "/" (as
-# dashboard.accounts.views.safe_next does), or redirect with HttpResponseRedirect.
-NEXT_AS_VIEW_NAME = pytest.mark.xfail(strict=True, reason="core.views._safe_next: next=abc → NoReverseMatch (500)")
-
-
 @pytest.mark.parametrize(("url_name", "path", "name"), [
-    pytest.param(url_name, path, name, id=f"{url_name}-{name}",
-                 marks=[NEXT_AS_VIEW_NAME] if name == "next" and url_name != "core:saved-view-save" else [])
+    pytest.param(url_name, path, name, id=f"{url_name}-{name}")
     for url_name, path, names in POST_ENDPOINTS for name in names
 ])
 def test_small_post_endpoints_never_fail_on_hostile_values(ops_client, upstream, url_name, path, name):
