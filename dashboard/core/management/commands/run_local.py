@@ -21,6 +21,10 @@ DEMO_USERS = (
 )
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Run the local Nexudus sandbox and the dashboard on their embedded defaults."
 
@@ -29,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-sandbox", action="store_true", help="Use NEXUDUS_API_URL as it is.")
 
     def handle(self, *args, addr: str, no_sandbox: bool, **options) -> None:
+        # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored, and a process
+        # manager stops us with SIGTERM; either way both servers must go down with us.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _stop)
         processes: list[subprocess.Popen] = []
         try:
             if not no_sandbox:
