@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,20 @@ def sandbox() -> Iterator[SandboxControl]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(autouse=True)
+def unspent_upstream_budget(settings) -> None:
+    """Every test starts with every person's request budget towards Nexudus unspent. The budget is keyed by
+    user id, and ids repeat from test to test: without this, a serial run spends one person's 60 writes a
+    minute across many tests and later creates are (correctly) held back."""
+    from dashboard.core.upstream_budget import reset_local_budgets
+
+    reset_local_budgets()
+    if settings.REDIS_URL:  # the Redis budget lives under the cache's key prefix: a fresh one per test
+        cache = dict(settings.CACHES["default"])
+        cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:8]}"
+        settings.CACHES = {**settings.CACHES, "default": cache}
 
 
 @pytest.fixture

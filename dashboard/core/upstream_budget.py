@@ -166,3 +166,8 @@ class _LocalLog:
 
 
 _local_log = _LocalLog()
+
+
+def reset_local_budgets() -> None:
+    """Forget every in-process budget (tests start each case with every person's budget unspent)."""
+    _local_log.clear()

@@ -21,7 +21,7 @@ requires_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="run
 def backend(request, settings):
     """Each behaviour is checked on both stores."""
     settings.REDIS_URL = os.environ["REDIS_URL"] if request.param == "redis" else ""
-    upstream_budget._local_log.clear()
+    upstream_budget.reset_local_budgets()
     return request.param
 
 
