@@ -50,7 +50,7 @@ from dashboard.nexudus.records import Page
 
 from .forms import SearchForm
 from .frame_stack import with_roomy_frame_stack
-from .listing import table_params
+from .listing import render_search, table_params
 from .tables import NexudusTable, NexudusTableData
 from .upstream import describe_upstream_error, render_upstream_problem_page
 
@@ -441,3 +441,35 @@ def ledger_entry_export_columns() -> list[ExportColumn]:
         ExportColumn("Updated ({zone})", lambda e: e.updated_on),
         ExportColumn("Updated by", lambda e: e.updated_by),
     ]
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    """What a search page exports: its columns, the audited resource name and the file name prefix."""
+
+    columns: Sequence[ExportColumn]
+    resource: str
+    filename_prefix: str
+
+
+def render_search_with_export(
+    request: HttpRequest,
+    *,
+    export: CsvExport,
+    form_class: type[SearchForm],
+    table_class: type[NexudusTable],
+    search: Callable[[Any], Page],
+    template_name: str,
+    role: str | None = None,
+) -> HttpResponse:
+    """A search page (`core.listing.render_search`) whose `?export=csv` streams every page of the very same
+    search as CSV, and whose results offer that link with the row cap stated."""
+    if request.GET.get("export") == "csv":
+        return export_search_csv(
+            request, form_class=form_class, table_class=table_class, search=search, columns=export.columns,
+            resource=export.resource, filename_prefix=export.filename_prefix, role=role,
+        )
+    return render_search(
+        request, form_class=form_class, table_class=table_class, search=search, template_name=template_name,
+        role=role, extra_context={"export": export_link()},
+    )

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.export import export_link, export_search_csv, ledger_entry_export_columns
+from dashboard.core.export import CsvExport, ledger_entry_export_columns, render_search_with_export
 from dashboard.core.forms import MAX_INT32
 from dashboard.core.listing import (
     build_table,
     preference_context,
     remember_table_choices,
-    render_search,
     table_params,
     wants_fragment,
 )
@@ -52,24 +51,14 @@ def _valid_id(record_id: int, noun: str) -> None:
 @vary_on_headers("HX-Request")
 def ledger_entry_list_view(request: HttpRequest) -> HttpResponse:
     client = nexudus_client(request)
-
-    def search(query):
-        return ledger_entry_list(client=client, query=query)
-
-    if request.GET.get("export") == "csv":
-        return export_search_csv(
-            request, form_class=LedgerEntrySearchForm, table_class=LedgerEntryTable, search=search,
-            columns=ledger_entry_export_columns(), resource="ledger_entry",
-            filename_prefix="ledger-entries", role=LIST_ROLE,
-        )
-    return render_search(
+    return render_search_with_export(
         request,
         form_class=LedgerEntrySearchForm,
         table_class=LedgerEntryTable,
-        search=search,
+        search=lambda query: ledger_entry_list(client=client, query=query),
         template_name="ledger/list.html",
         role=LIST_ROLE,
-        extra_context={"export": export_link()},
+        export=CsvExport(ledger_entry_export_columns(), resource="ledger_entry", filename_prefix="ledger-entries"),
     )
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.export import export_link, export_search_csv, payment_token_export_columns
+from dashboard.core.export import CsvExport, payment_token_export_columns, render_search_with_export
 from dashboard.core.forms import MAX_INT32, apply_upstream_errors, id_prefill
-from dashboard.core.listing import render_search, wants_fragment
+from dashboard.core.listing import wants_fragment
 from dashboard.core.submissions import SubmissionOutcome, submit_once
 from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
 from dashboard.nexudus.errors import (
@@ -43,24 +43,14 @@ PURPOSE = "payment_tokens:create"
 @vary_on_headers("HX-Request")
 def payment_token_list_view(request: HttpRequest) -> HttpResponse:
     client = nexudus_client(request)
-
-    def search(query):
-        return payment_token_list(client=client, query=query)
-
-    if request.GET.get("export") == "csv":
-        return export_search_csv(
-            request, form_class=PaymentTokenSearchForm, table_class=PaymentTokenTable, search=search,
-            columns=payment_token_export_columns(), resource="payment_token",
-            filename_prefix="payment-tokens", role=LIST_ROLE,
-        )
-    return render_search(
+    return render_search_with_export(
         request,
         form_class=PaymentTokenSearchForm,
         table_class=PaymentTokenTable,
-        search=search,
+        search=lambda query: payment_token_list(client=client, query=query),
         template_name="payment_tokens/list.html",
         role=LIST_ROLE,
-        extra_context={"export": export_link()},
+        export=CsvExport(payment_token_export_columns(), resource="payment_token", filename_prefix="payment-tokens"),
     )
 
 
