@@ -199,6 +199,13 @@ def wants_fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
+def render_page_or_fragment(request: HttpRequest, template_name: str, partial: str, context: dict) -> HttpResponse:
+    """The whole page, or only its `{% partialdef partial %}` when htmx asked for a swap."""
+    if wants_fragment(request):
+        return render(request, f"{template_name}#{partial}", context)
+    return render(request, template_name, context)
+
+
 def build_table(
     table_class: type[NexudusTable], *, search: Callable[[Any], Any], query: Any, params: TableParams
 ) -> NexudusTable:

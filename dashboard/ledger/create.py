@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -23,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.forms import apply_upstream_errors, id_prefill
-from dashboard.core.listing import wants_fragment
+from dashboard.core.listing import render_page_or_fragment
 from dashboard.core.models import SubmissionKey
 from dashboard.core.submissions import SubmissionOutcome, submit_once
 from dashboard.core.upstream import describe_upstream_error
@@ -53,9 +52,7 @@ PREFILL = ("business_id", "coworker_id", "coworker_invoice_id")
 
 def _render(request: HttpRequest, stage: str, **context) -> HttpResponse:
     context = {"stage": stage, **context}
-    if wants_fragment(request):
-        return render(request, "ledger/new.html#flow", context)
-    return render(request, "ledger/new.html", context)
+    return render_page_or_fragment(request, "ledger/new.html", "flow", context)
 
 
 def _customer_ledger_url(coworker_id: int, business_id: int) -> str:

@@ -16,6 +16,7 @@ from dashboard.core.listing import (
     build_table,
     preference_context,
     remember_table_choices,
+    render_page_or_fragment,
     table_params,
     wants_fragment,
 )
@@ -166,9 +167,7 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
             ),
         }
     )
-    if wants_fragment(request):
-        return render(request, "ledger/customer.html#results", context)
-    return render(request, "ledger/customer.html", context)
+    return render_page_or_fragment(request, "ledger/customer.html", "results", context)
 
 
 # --- pickers of the create form: a short list of buttons under a search box ----------------------------

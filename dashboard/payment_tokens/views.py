@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.export import CsvExport, payment_token_export_columns, render_search_with_export
 from dashboard.core.forms import MAX_INT32, apply_upstream_errors, id_prefill
-from dashboard.core.listing import wants_fragment
+from dashboard.core.listing import render_page_or_fragment, wants_fragment
 from dashboard.core.submissions import SubmissionOutcome, submit_once
 from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
 from dashboard.nexudus.errors import (
@@ -110,9 +110,7 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
 
 def _render_create(request: HttpRequest, form: PaymentTokenForm, **context) -> HttpResponse:
     context = {"form": form, **context}
-    if wants_fragment(request):
-        return render(request, "payment_tokens/new.html#create", context)
-    return render(request, "payment_tokens/new.html", context)
+    return render_page_or_fragment(request, "payment_tokens/new.html", "create", context)
 
 
 def _created(request: HttpRequest, outcome: SubmissionOutcome) -> HttpResponse:
