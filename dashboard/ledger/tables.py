@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 
+from dashboard.core.links import record_url
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import long_text, money, when
 from dashboard.nexudus.records import LedgerEntry
@@ -15,7 +15,7 @@ DESCRIPTION_PREVIEW = 50
 
 def invoice_url(invoice_id: int | None) -> str | None:
     """The invoice lookup page (`/invoices/<id>/`)."""
-    return reverse("lookup:invoice", args=[invoice_id]) if invoice_id is not None else None
+    return record_url("lookup:invoice", invoice_id) if invoice_id is not None else None
 
 
 def customer_link(coworker_id: int | None, name: str | None) -> str:
@@ -23,7 +23,7 @@ def customer_link(coworker_id: int | None, name: str | None) -> str:
     label = name or (f"Customer {coworker_id}" if coworker_id else "")
     if coworker_id is None:
         return label
-    return format_html('<a href="{}">{}</a>', reverse("ledger:customer", args=[coworker_id]), label)
+    return format_html('<a href="{}">{}</a>', record_url("ledger:customer", coworker_id), label)
 
 
 class MoneyColumn(tables.Column):
@@ -44,7 +44,7 @@ class LedgerEntryTable(NexudusTable):
     class Meta(NexudusTable.Meta):
         order_by = ("-transaction_date",)  # newest first unless the person sorts
 
-    id = tables.Column(verbose_name="Id", linkify=lambda record: reverse("ledger:detail", args=[record.id]))
+    id = tables.Column(verbose_name="Id", linkify=lambda record: record_url("ledger:detail", record.id))
     transaction_date = tables.Column(verbose_name="Transaction date", attrs={"td": {"class": "nowrap"}})
     coworker_full_name = tables.Column(verbose_name="Customer")
     business_name = tables.Column(verbose_name="Business")

@@ -26,7 +26,7 @@ T = TypeVar("T")
 #: Shared by every request of the process. The threads only wait on Nexudus, on connections of the
 #: client's pool (NEXUDUS_POOL_SIZE, blocking), so they never add upstream connections (settings.LOOKUP_THREADS).
 POOL = ThreadPoolExecutor(
-    max_workers=int(getattr(settings, "LOOKUP_THREADS", 4)),
+    max_workers=int(getattr(settings, "LOOKUP_THREADS", 16)),
     thread_name_prefix="nexudus-fan-out",
 )
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 
+from dashboard.core.links import record_url
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import ago, long_text, masked, when_text
 
@@ -17,7 +17,7 @@ class PaymentTokenTable(NexudusTable):
     empty_hint = "Check the invoice ID, use part of the token or notes, or widen the dates."
 
     id = tables.Column(
-        verbose_name="Id", linkify=lambda record: reverse("payment_tokens:detail", args=[record.id])
+        verbose_name="Id", linkify=lambda record: record_url("payment_tokens:detail", record.id)
     )
     coworker_invoice_id = tables.Column(
         verbose_name="Coworker invoice ID",

@@ -1,0 +1,40 @@
+"""`reverse()` for record pages, made once per URL name instead of once per table cell.
+
+A table links every row to its record (and a ledger row to its customer and invoice too): 300 calls of
+`reverse()` for a 100-row ledger page, ~15 µs each (URL resolver look-ups through thread-locals, a regex
+check and quoting per call). A record page's URL differs only in the record id, so `record_url` reverses
+the name once with a marker id and substitutes the id after; the cache is keyed by the URL name, the
+current URLconf and script prefix (so it stays right under a sub-path or an overridden URLconf).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+
+# Two marker ids that cannot occur elsewhere in a URL; both must substitute to the same URL shape.
+_MARKER = 918_273_645
+_CHECK = 546_372_819
+
+
+@lru_cache(maxsize=256)
+def _template(viewname: str, urlconf: str | None, prefix: str) -> str | None:
+    """The URL with the marker id in place of the record id, or None when substitution is not exact (a
+    converter other than `int`, or the id appearing twice): `record_url` then calls `reverse()` itself."""
+    try:
+        marked = reverse(viewname, args=[_MARKER], urlconf=urlconf)
+        checked = reverse(viewname, args=[_CHECK], urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    if marked.count(str(_MARKER)) != 1 or marked.replace(str(_MARKER), str(_CHECK)) != checked:
+        return None
+    return marked
+
+
+def record_url(viewname: str, record_id: int) -> str:
+    """`reverse(viewname, args=[record_id])` for a view taking one `<int:…>` id."""
+    template = _template(viewname, get_urlconf(), get_script_prefix())
+    if template is None or type(record_id) is not int or record_id < 0:
+        return reverse(viewname, args=[record_id])
+    return template.replace(str(_MARKER), str(record_id))
