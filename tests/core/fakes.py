@@ -7,16 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 from dashboard.nexudus.queries import PaymentTokenQuery
 from dashboard.nexudus.records import Page, PaymentToken
+from tests.records import make_payment_token
 
 BASE = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 
 
 def make_tokens(count: int) -> list[PaymentToken]:
     return [
-        PaymentToken(
-            id=i, coworker_invoice_id=1000 + i % 7, provider=None, token=f"tok_{i:08d}secret",
-            notes=f"note {i}", created_on=BASE + timedelta(hours=i), updated_on=BASE + timedelta(hours=i),
-            updated_by="ops@sandbox.test", unique_id=None,
+        make_payment_token(
+            id=i, coworker_invoice_id=1000 + i % 7, token=f"tok_{i:08d}secret", notes=f"note {i}",
+            created_on=BASE + timedelta(hours=i), updated_on=BASE + timedelta(hours=i),
+            updated_by="ops@sandbox.test",
         )
         for i in range(1, count + 1)
     ]

@@ -22,6 +22,7 @@ from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.queries import PaymentTokenQuery
 from dashboard.nexudus.records import LedgerEntry
 from dashboard.payment_tokens.tables import PaymentTokenTable
+from tests.records import make_ledger_entry
 
 from .fakes import FakePaymentTokenSearch, make_tokens
 
@@ -60,7 +61,7 @@ def ledger_entry(i: int, **overrides) -> LedgerEntry:
         transaction_date_local=None, billed=bool(i % 2), connected_transaction_guid=None, created_on=None,
         updated_on=None, updated_by=None,
     )
-    return LedgerEntry(**{**values, **overrides})
+    return make_ledger_entry(**{**values, **overrides})
 
 
 def test_payment_token_cells_are_identical():

@@ -11,6 +11,7 @@ from dashboard.ledger.chart import balance_chart
 from dashboard.ledger.forms import LedgerEntryForm, LedgerEntrySearchForm
 from dashboard.ledger.wording import balance_in_words, balance_state, entry_summary
 from dashboard.nexudus.records import LedgerEntry
+from tests.records import make_ledger_entry
 
 
 @pytest.mark.parametrize(
@@ -114,36 +115,10 @@ def test_search_fields_take_an_id_or_a_name(field, value, attribute, expected):
 
 
 def _entry(i: int, balance: str, when: datetime) -> LedgerEntry:
-    return LedgerEntry(
-        id=i,
-        business_id=1,
-        business_name="B",
-        currency_code="GBP",
-        coworker_id=2,
-        coworker_full_name="C",
-        coworker_invoice_id=None,
-        invoice_number=None,
-        invoice_total_amount=None,
-        invoice_bill_to_name=None,
-        invoice_paid=None,
-        invoice_paid_on=None,
-        invoice_refunded=None,
-        invoice_refunded_on=None,
-        invoice_due_date=None,
-        description="d",
-        code="c",
-        debit=Decimal(0),
-        credit=Decimal(0),
-        balance=Decimal(balance),
-        payment_gateway=None,
-        payment_method_number=None,
-        transaction_date=when,
-        transaction_date_local=None,
-        billed=False,
-        connected_transaction_guid=None,
-        created_on=when,
+    return make_ledger_entry(
+        id=i, business_id=1, business_name="B", currency_code="GBP", coworker_id=2, coworker_full_name="C",
+        description="d", code="c", balance=Decimal(balance), transaction_date=when, created_on=when,
         updated_on=when,
-        updated_by=None,
     )
 
 

@@ -18,6 +18,7 @@ from dashboard.lookup.find import find_records
 from dashboard.lookup.selectors import invoice_payments
 from dashboard.nexudus.errors import NexudusNotFound
 from dashboard.nexudus.records import Invoice, Page
+from tests.records import make_invoice
 
 from .helpers import TOKENS_API, verdict_of
 
@@ -27,28 +28,9 @@ def empty_page():
 
 
 def an_invoice(invoice_id: int = 1) -> Invoice:
-    return Invoice(
-        id=invoice_id,
-        invoice_number="INV-00001",
-        coworker_id=None,
-        coworker_full_name=None,
-        business_id=None,
-        business_name=None,
-        bill_to_name=None,
-        currency_code="GBP",
-        total_amount=Decimal("10"),
-        paid_amount=Decimal("10"),
-        paid=True,
-        paid_on=datetime(2025, 1, 15, tzinfo=UTC),
-        due_date=None,
-        refunded=False,
-        refunded_on=None,
-        refunded_amount=Decimal("0"),
-        draft=False,
-        void=False,
-        credit_note=False,
-        created_on=None,
-        updated_on=None,
+    return make_invoice(
+        id=invoice_id, invoice_number="INV-00001", currency_code="GBP", total_amount=Decimal("10"),
+        paid_amount=Decimal("10"), paid=True, paid_on=datetime(2025, 1, 15, tzinfo=UTC),
     )
 
 

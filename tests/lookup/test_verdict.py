@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -10,69 +9,27 @@ import pytest
 
 from dashboard.lookup.verdict import invoice_verdict
 from dashboard.nexudus.enums import PaymentProvider, RegularPaymentProvider
-from dashboard.nexudus.records import Invoice, LedgerEntry, PaymentToken
+from dashboard.nexudus.records import Invoice, LedgerEntry
+from tests.records import make_invoice, make_ledger_entry, make_payment_token
 
 TODAY = date(2025, 1, 20)
 
 
 def invoice(**changes) -> Invoice:
-    base = Invoice(
-        id=300001,
-        invoice_number="INV-00001",
-        coworker_id=20001,
-        coworker_full_name="Jane Doe",
-        business_id=1001,
-        business_name="Main St",
-        bill_to_name="Jane Doe",
-        currency_code="GBP",
-        total_amount=Decimal("120.00"),
-        paid_amount=Decimal("0"),
-        paid=False,
-        paid_on=None,
-        due_date=datetime(2025, 1, 23, tzinfo=UTC),
-        refunded=False,
-        refunded_on=None,
-        refunded_amount=Decimal("0"),
-        draft=False,
-        void=False,
-        credit_note=False,
-        created_on=None,
-        updated_on=None,
-    )
-    return dataclasses.replace(base, **changes)
+    return make_invoice(**{**dict(
+        id=300001, invoice_number="INV-00001", coworker_id=20001, coworker_full_name="Jane Doe",
+        business_id=1001, business_name="Main St", bill_to_name="Jane Doe", currency_code="GBP",
+        total_amount=Decimal("120.00"), due_date=datetime(2025, 1, 23, tzinfo=UTC),
+    ), **changes})
 
 
 def payment(gateway: PaymentProvider | None, when: datetime, entry_id: int = 1) -> LedgerEntry:
-    return LedgerEntry(
-        id=entry_id,
-        business_id=1001,
-        business_name="Main St",
-        currency_code="GBP",
-        coworker_id=20001,
-        coworker_full_name="Jane Doe",
-        coworker_invoice_id=300001,
-        invoice_number="INV-00001",
-        invoice_total_amount=Decimal("120"),
-        invoice_bill_to_name=None,
-        invoice_paid=True,
-        invoice_paid_on=when,
-        invoice_refunded=False,
-        invoice_refunded_on=None,
-        invoice_due_date=None,
-        description="Payment",
-        code="PAYM",
-        debit=Decimal("0"),
-        credit=Decimal("120"),
-        balance=Decimal("0"),
-        payment_gateway=gateway,
-        payment_method_number=None,
-        transaction_date=when,
-        transaction_date_local=None,
-        billed=False,
-        connected_transaction_guid=None,
-        created_on=when,
-        updated_on=when,
-        updated_by=None,
+    return make_ledger_entry(
+        id=entry_id, business_id=1001, business_name="Main St", currency_code="GBP", coworker_id=20001,
+        coworker_full_name="Jane Doe", coworker_invoice_id=300001, invoice_number="INV-00001",
+        invoice_total_amount=Decimal("120"), invoice_paid=True, invoice_paid_on=when, invoice_refunded=False,
+        description="Payment", code="PAYM", credit=Decimal("120"), payment_gateway=gateway,
+        transaction_date=when, created_on=when, updated_on=when,
     )
 
 
@@ -88,16 +45,8 @@ def test_paid_in_full_names_the_day_and_the_gateway_of_the_latest_payment():
 
 def test_paid_falls_back_to_the_token_provider_and_to_no_provider_at_all():
     paid = invoice(paid=True, paid_on=datetime(2025, 1, 15, tzinfo=UTC), paid_amount=Decimal("120"))
-    token = PaymentToken(
-        id=1,
-        coworker_invoice_id=300001,
-        provider=RegularPaymentProvider.GoCardless,
-        token="MD0001",
-        notes=None,
-        created_on=None,
-        updated_on=None,
-        updated_by=None,
-        unique_id=None,
+    token = make_payment_token(
+        id=1, coworker_invoice_id=300001, provider=RegularPaymentProvider.GoCardless, token="MD0001"
     )
     assert invoice_verdict(paid, [], [token], today=TODAY).text == "Paid in full on 15 Jan 2025 by GoCardless"
     assert invoice_verdict(paid, [payment(None, datetime(2025, 1, 15, tzinfo=UTC))], today=TODAY).text == (
