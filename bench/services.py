@@ -85,8 +85,8 @@ def _wait_http(service: Service, path: str, deadline_s: float) -> None:
 def _sandbox_argv(db: Path, port: int) -> list[str]:
     return [
         str(PY),
-        "manage.py",
-        "nexudus_sandbox",
+        "-m",
+        "sandbox",
         "--scale",
         "large",
         "--db",

@@ -52,7 +52,7 @@ case "$NEXUDUS_API_URL" in
     http://127.0.0.1:* | http://localhost:*)
         sandbox_port="${NEXUDUS_API_URL##*:}"
         sandbox_port="${sandbox_port%%/*}"
-        "$PY" manage.py nexudus_sandbox --port "$sandbox_port" &
+        "$PY" -m sandbox --port "$sandbox_port" &
         SANDBOX_PID=$!
         for _ in $(seq 1 300); do
             (exec 3<>"/dev/tcp/127.0.0.1/$sandbox_port") 2>/dev/null && break

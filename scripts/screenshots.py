@@ -65,8 +65,8 @@ def start_servers(workdir: Path) -> tuple[str, str, list[subprocess.Popen]]:
     sandbox = subprocess.Popen(
         [
             sys.executable,
-            "manage.py",
-            "nexudus_sandbox",
+            "-m",
+            "sandbox",
             "--port",
             str(sandbox_port),
             "--memory",

@@ -1,6 +1,6 @@
 """Shared fixtures: the Nexudus sandbox as a real HTTP server, and a real browser (Debian's Chromium).
 
-- `sandbox` (session): starts `manage.py nexudus_sandbox` on a free port with an in-memory database and
+- `sandbox` (session): starts the sandbox (`python -m sandbox`) on a free port with an in-memory database and
   throttling off, and gives a `SandboxControl` for its `/_sandbox/` controls.
 - `upstream` (function): points the dashboard's settings at that sandbox and resets it to the seed,
   with faults, counters and config cleared, so every test starts from the same upstream.
@@ -91,7 +91,7 @@ def sandbox() -> Iterator[SandboxControl]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [
-        sys.executable, "manage.py", "nexudus_sandbox",
+        sys.executable, "-m", "sandbox",
         "--port", str(port), "--memory", "--no-throttle", "--seed", "1",
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

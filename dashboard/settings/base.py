@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "dashboard.ledger",
     "dashboard.lookup",
     "dashboard.audit",
-    "dashboard.sandbox",  # only its `nexudus_sandbox` command; it shares no state with the dashboard
+    # Development only: the `nexudus_sandbox` command. The sandbox shares no state with the dashboard, and
+    # production settings drop it (it is not part of the built wheel either).
+    "sandbox",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from dashboard.sandbox.totp import code_at
+from sandbox.totp import code_at
 
 from .conftest import BUSINESSES, COWORKERS, INVOICES, LEDGER, TOKENS, Api, sign_in
 

@@ -66,7 +66,7 @@ class Command(BaseCommand):
             )
         port = str(upstream.port or 80)
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "nexudus_sandbox", "--port", port],
+            [sys.executable, "-m", "sandbox", "--port", port],
             cwd=settings.BASE_DIR,
             start_new_session=True,  # Ctrl-C is handled here, then passed on in order
         )

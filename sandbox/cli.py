@@ -1,4 +1,4 @@
-"""Command line of the sandbox, shared by `manage.py nexudus_sandbox` and `python -m dashboard.sandbox`."""
+"""Command line of the sandbox, shared by `manage.py nexudus_sandbox` and `python -m sandbox`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .db import Database
 from .seed import seed_database
 from .server import serve
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent.parent / "var" / "sandbox.sqlite3"
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "sandbox.sqlite3"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""`manage.py nexudus_sandbox`: run the Nexudus API sandbox (options: see dashboard/sandbox/README.md)."""
+"""`manage.py nexudus_sandbox`: run the Nexudus API sandbox (options: see sandbox/README.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dashboard.sandbox.cli import add_arguments, run
+from sandbox.cli import add_arguments, run
 
 
 class Command(BaseCommand):

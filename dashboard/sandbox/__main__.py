@@ -1,5 +1,0 @@
-"""`python -m dashboard.sandbox [options]`: the sandbox without Django."""
-
-from .cli import main
-
-main()

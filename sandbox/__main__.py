@@ -1,0 +1,5 @@
+"""`python -m sandbox [options]`: the sandbox without Django."""
+
+from .cli import main
+
+main()
