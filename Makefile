@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-dev
-CHROMIUM := /usr/bin/chromium
 
 .PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean screenshots
 
@@ -19,13 +18,7 @@ install: $(STAMP)
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:
-	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
-	if [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else \
-		echo "Browser tests need Debian's Chromium. Run: sudo apt-get install -y chromium"; exit 1; \
-	fi
+	scripts/install-chromium.sh
 
 run: install
 	$(PY) manage.py migrate --noinput
