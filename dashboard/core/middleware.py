@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from .htmx import client_redirect
+
 
 class HtmxLoginRedirectMiddleware:
     """An htmx request that needs a sign-in gets 401 + `HX-Redirect` to the sign-in page (with `next`
@@ -33,6 +35,4 @@ def htmx_signin_redirect(request: HttpRequest) -> HttpResponse:
     login_path = resolve_url(settings.LOGIN_URL)
     current = request.htmx.current_url_abs_path if getattr(request, "htmx", None) else None
     next_path = current or request.get_full_path()
-    response = HttpResponse(status=401)
-    response["HX-Redirect"] = f"{login_path}?{urlencode({'next': next_path})}"
-    return response
+    return client_redirect(f"{login_path}?{urlencode({'next': next_path})}", status=401)

@@ -26,9 +26,7 @@ set on a column, a dotted accessor, Django model records (choices' `get_FOO_disp
 from __future__ import annotations
 
 import html
-import weakref
 from collections.abc import Callable, Iterator, Mapping
-from types import FunctionType, MethodType
 from typing import Any
 
 from django.db import models
@@ -36,46 +34,11 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2 import utils as tables2_utils
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict
 
-# --- a memoised django_tables2.utils.signature ------------------------------------------------------
-
-_uncached_signature = tables2_utils.signature
-#: Plain function (a bound method's `__func__`) → `(argument names, **kwargs name)`. Weak keys: a lambda
-#: made per request is forgotten with it, and nothing here keeps a table (a bound method's `__self__`) alive.
-_signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def cached_signature(fn: Callable) -> tuple[tuple[str, ...], str | None]:
-    """`django_tables2.utils.signature`, computed once per underlying function.
-
-    Safe because the answer depends only on the function's code (and, for a bound method, on its
-    `__func__`: the bound `self` is dropped whatever it is), which never changes while the process runs.
-    Other callables (partials, objects with `__call__`, builtins) are not cached.
-    """
-    if type(fn) is FunctionType:
-        key, bound = fn, False
-    elif type(fn) is MethodType and type(fn.__func__) is FunctionType:
-        key, bound = fn.__func__, True
-    else:
-        return _uncached_signature(fn)
-    cached = _signatures.get(key)
-    entry = cached.get(bound) if cached else None
-    if entry is None:
-        entry = _uncached_signature(fn)
-        _signatures[key] = {**(cached or {}), bound: entry}
-    return entry
-
-
-def install_cached_signature() -> None:
-    """Make every `call_with_appropriate` in tables2 (headers, links, attrs) use `cached_signature`
-    (called from `CoreConfig.ready()`; idempotent)."""
-    if tables2_utils.signature is not cached_signature:
-        tables2_utils.signature = cached_signature
-
+from dashboard.runtime.tables2_signature import cached_signature
 
 # --- the compact tbody ---------------------------------------------------------------------------------
 
@@ -155,8 +118,19 @@ def _caller(fn: Callable) -> Callable[[dict[str, Any]], Any] | None:
 class _ColumnPlan:
     """How to render the cells of one bound column; `cell(row)` → `<td …>…</td>`."""
 
-    __slots__ = ("bound_column", "name", "accessor", "td_open", "per_record_td", "fast",
-                 "render", "link", "link_simple", "default", "empty_values")
+    __slots__ = (
+        "bound_column",
+        "name",
+        "accessor",
+        "td_open",
+        "per_record_td",
+        "fast",
+        "render",
+        "link",
+        "link_simple",
+        "default",
+        "empty_values",
+    )
 
     def __init__(self, table, bound_column) -> None:
         self.bound_column = bound_column
@@ -176,9 +150,7 @@ class _ColumnPlan:
                 self.link_simple = _caller(url)
         self.render = render
         self.fast = (
-            _fast_value_ok(bound_column)
-            and render is not None
-            and (link is None or self.link_simple is not None)
+            _fast_value_ok(bound_column) and render is not None and (link is None or self.link_simple is not None)
         )
 
     def cell(self, row, record, fast_record: bool) -> str:
@@ -196,8 +168,12 @@ class _ColumnPlan:
         else:
             bound_column = self.bound_column
             arguments = {
-                "value": value, "record": record, "column": bound_column.column,
-                "bound_column": bound_column, "bound_row": row, "table": bound_column._table,
+                "value": value,
+                "record": record,
+                "column": bound_column.column,
+                "bound_column": bound_column,
+                "bound_row": row,
+                "table": bound_column._table,
             }
             content = self.render(arguments)
             if self.link is not None:

@@ -10,16 +10,23 @@ page links keep their real `href` and add htmx attributes that swap only `#resul
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import django_tables2 as tables
 from django.conf import settings
+from django.http import QueryDict
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
 
 from dashboard.nexudus.queries import SearchQuery
 from dashboard.nexudus.records import Page
+
+from .export.cells import ExportColumn
+
+#: One CSV column: a table column's name, (name, header), (name, header, value), or an ExportColumn.
+CsvSpec = str | tuple[str, str] | tuple[str, str, Callable[[Any], object]] | ExportColumn
 
 #: The id of the element that sort/page/filter requests replace (see `templates/core/_results.html`).
 RESULTS_ID = "results"
@@ -116,6 +123,27 @@ class NexudusTable(tables.Table):
     preference_key: str | None = None
     #: Columns the column chooser cannot hide (the link to the record).
     always_visible: tuple[str, ...] = ("id",)
+    #: The search's clean query string, which sort and page links build on (None: the request's own).
+    query_state: QueryDict | None = None
+
+    #: The CSV export, in file order, next to the columns it shares (see `export_columns()`).
+    csv: ClassVar[tuple[CsvSpec, ...]] = ()
+
+    @classmethod
+    def export_columns(cls) -> list[ExportColumn]:
+        """The CSV columns: each entry of `csv` is a column of this table by name (its header and its
+        record attribute), `(name, header)` or `(name, header, value)` where the file says or holds it
+        differently, or an `ExportColumn` of data the table does not show."""
+        columns = []
+        for spec in cls.csv:
+            if isinstance(spec, ExportColumn):
+                columns.append(spec)
+                continue
+            name, header, value = (spec, None, None) if isinstance(spec, str) else (*spec, None)[:3]
+            column = cls.base_columns[name]  # a KeyError here is a typo in `csv`
+            accessor = str(column.accessor or name)
+            columns.append(ExportColumn(str(header or column.verbose_name), value or operator.attrgetter(accessor)))
+        return columns
 
     @property
     def page_sizes(self) -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""The app shell: home, health check, placeholder pages and friendly error pages."""
+"""The app shell: health check, placeholder pages, friendly error pages, table preferences and saved views."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 import dashboard
-from dashboard.lookup.forms import QuickFindForm
 from dashboard.nexudus.health import upstream_reachable
 
+from .htmx import trigger_event, vary_on_htmx
 from .models import SavedView
 from .preferences import (
-    SAVED_VIEW_TABLES,
+    can_save_view,
     clean_querystring,
     column_choices,
     preference_for,
@@ -30,12 +29,6 @@ from .preferences import (
     saved_view_url,
     table_class_for,
 )
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page, with the quick-find box (its own view is dashboard.lookup.views.find_view)."""
-    return render(request, "core/home.html", {"find_form": QuickFindForm()})
 
 
 @require_GET
@@ -110,7 +103,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
     """The column chooser of one table: GET shows the checkboxes (loaded when the menu first opens, or a
     page of its own without JavaScript); POST stores the person's choice. htmx then refreshes the table
@@ -123,9 +116,7 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
         names = request.POST.getlist("columns")
         save_columns(request.user, table_class, names)
         if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Trigger"] = "tablePreferencesChanged"
-            return response
+            return trigger_event(HttpResponse(status=204), "tablePreferencesChanged")
         messages.success(request, "Columns saved: this table will look like this whenever you open it.")
         return HttpResponseRedirect(list_url)
     context = {
@@ -139,13 +130,13 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
 
 
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def saved_view_save(request: HttpRequest) -> HttpResponse:
     table = request.POST.get("table", "")
     # Printable text only (PostgreSQL refuses NUL), spaces collapsed, within the column's 80 characters.
     name = " ".join("".join(ch for ch in request.POST.get("name", "") if ch.isprintable()).split())[:80]
     querystring = clean_querystring(request.POST.get("querystring", ""))
-    if table not in SAVED_VIEW_TABLES:
+    if not can_save_view(table):
         raise Http404("No such table")
     view = None
     if name:
@@ -166,7 +157,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
     SavedView.objects.filter(user=request.user, id=view_id).delete()
     if request.htmx:

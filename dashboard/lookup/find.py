@@ -26,14 +26,14 @@ from typing import Any
 from django.urls import reverse
 
 from dashboard.core.forms import MAX_INT32
+from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.core.templatetags.billing import money
-from dashboard.core.upstream import UpstreamProblem, describe_upstream_error
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError, NexudusNotFound
 from dashboard.nexudus.queries import InvoiceQuery, PaymentTokenQuery
 from dashboard.nexudus.records import Invoice, LedgerEntry, PaymentToken
+from dashboard.runtime.pool import fan_out
 
-from .concurrency import fan_out
 from .verdict import day_words, invoice_verdict
 
 NUMBER_MIN_LENGTH = 3

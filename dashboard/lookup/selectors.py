@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.core.upstream import UpstreamProblem, describe_upstream_error
+from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery, PaymentTokenQuery
 from dashboard.nexudus.records import Invoice, Page, PaymentToken
-
-from .concurrency import Outcome, fan_out
+from dashboard.runtime.pool import Outcome, fan_out
 
 #: More than any real invoice has; beyond it the page says so and links to the filtered list.
 RELATED_LIMIT = 100

@@ -1,4 +1,4 @@
-"""The invoice payment page (`/invoices/<id>/`) and quick find (`/find/`)."""
+"""The home page (`/`, the quick-find box), quick find (`/find/`) and the invoice payment page (`/invoices/<id>/`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.forms import MAX_INT32
-from dashboard.core.listing import wants_fragment
-from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
-from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError, NexudusNotFound
+from dashboard.core.htmx import vary_on_htmx, wants_fragment
+from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records
 from .forms import QuickFindForm
@@ -44,20 +42,19 @@ def _check_id(invoice_id: int) -> None:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: the quick-find box (answered by `find_view`)."""
+    return render(request, "lookup/home.html", {"find_form": QuickFindForm()})
+
+
+@require_GET
+@vary_on_htmx
+@upstream_problem_page(title="Invoice {invoice_id}", role=INVOICE_READ_ROLE)
 def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     _check_id(invoice_id)
     providers = request.GET.get("providers") == "1"  # JavaScript off: read the providers in this request
     client = nexudus_client(request)
-    try:
-        payments = invoice_payments(client=client, invoice_id=invoice_id, providers=providers)
-    except NexudusNotFound as error:
-        raise Http404("No such invoice.") from error
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        problem = describe_upstream_error(error, role=INVOICE_READ_ROLE)
-        return render_upstream_problem_page(request, problem, title=f"Invoice {invoice_id}")
+    payments = invoice_payments(client=client, invoice_id=invoice_id, providers=providers)
     invoice = payments.invoice
     context = {
         "invoice": invoice,
@@ -72,7 +69,7 @@ def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """The tokens section with providers (search + one batch read), swapped in after the page loads.
     Without htmx it is the whole invoice page with providers."""

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so the request id exists for everything below and the logged duration covers the whole stack.
-    "dashboard.core.request_id.RequestIdMiddleware",
+    "dashboard.runtime.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content Security Policy and Permissions-Policy of every response (dashboard.core.security).
     "csp.middleware.CSPMiddleware",
@@ -83,6 +83,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dashboard.urls"
+# The menu bar: (URL name, label), in order. Settings compose the features; core names none of them.
+NAVIGATION = (
+    ("lookup:home", "Invoice lookup"),
+    ("payment_tokens:list", "Payment tokens"),
+    ("ledger:list", "Ledger entries"),
+    ("audit:list", "Audit"),
+)
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
 TEMPLATES = [
@@ -142,7 +149,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "lookup:home"
 LOGOUT_REDIRECT_URL = "accounts:signin"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
@@ -194,7 +201,7 @@ NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 NEXUDUS_CLIENT_ID_PREFIX = os.environ.get("NEXUDUS_CLIENT_ID_PREFIX", "billing-desk")
 
 # Each person's upstream request budget, counted across all instances (in Redis when REDIS_URL is set;
-# see dashboard.core.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
+# see dashboard.runtime.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
 # 10 reads per 100 ms and 60 writes per minute; the windows are a little longer so that network jitter
 # between our count and theirs never tips a request over. A limit of 0 turns the budget off.
 NEXUDUS_BUDGET_READS = int(os.environ.get("NEXUDUS_BUDGET_READS", "10"))
@@ -210,9 +217,7 @@ FERNET_KEYS = env_list("FERNET_KEYS", "")
 SIGNIN_MAX_ATTEMPTS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS", "5"))
 SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "300"))
 # One address may be a whole office or VPN; accepted passwords give their unit back (failures do not).
-SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(
-    os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_ADDRESS", str(SIGNIN_MAX_ATTEMPTS * 4))
-)
+SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_ADDRESS", str(SIGNIN_MAX_ATTEMPTS * 4)))
 
 # CSV export: most rows one export may hold (stated in the UI before download), the page size it fetches
 # (Nexudus's largest), and how often a throttled page is retried before the file ends marked incomplete.
@@ -240,10 +245,10 @@ def logging_config(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "dashboard.core.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "dashboard.runtime.logging.RequestIdFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-            "json": {"()": "dashboard.core.logging.JsonFormatter"},
+            "json": {"()": "dashboard.runtime.logging.JsonFormatter"},
         },
         "handlers": {
             "console": {

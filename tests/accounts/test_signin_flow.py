@@ -34,7 +34,7 @@ def test_sign_in_page_labels_every_field_and_sets_autocomplete(client):
 @pytest.mark.parametrize("email", DEMO_USERS)
 def test_each_demo_user_signs_in_and_gets_a_user_keyed_by_email(client, upstream, email):
     response = sign_in(client, email=email.upper())  # emails are case-insensitive
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("lookup:home")
     user = get_user_model().objects.get(username=email)
     assert user.email == email and not user.has_usable_password()
     account = NexudusAccount.objects.get(user=user)
@@ -136,13 +136,16 @@ def test_a_successful_sign_in_clears_the_account_budget(client, upstream, settin
     assert sign_in(client).status_code == 302
 
 
-@pytest.mark.parametrize("next_url, expected", [
-    ("/payment-tokens/?page=2", "/payment-tokens/?page=2"),
-    ("https://evil.example/steal", "/"),
-    ("//evil.example/steal", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/payment-tokens/?page=2", "/payment-tokens/?page=2"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/steal", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_is_followed_only_when_it_stays_on_this_site(client, upstream, next_url, expected):
     response = sign_in(client, next_url=next_url)
     assert response.status_code == 302 and response["Location"] == expected

@@ -13,11 +13,11 @@ import pytest
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.lookup import views
-from dashboard.lookup.concurrency import fan_out
 from dashboard.lookup.find import find_records
 from dashboard.lookup.selectors import invoice_payments
 from dashboard.nexudus.errors import NexudusNotFound
 from dashboard.nexudus.records import Invoice, Page
+from dashboard.runtime.pool import fan_out
 from tests.records import make_invoice
 
 from .helpers import TOKENS_API, verdict_of
@@ -29,8 +29,13 @@ def empty_page():
 
 def an_invoice(invoice_id: int = 1) -> Invoice:
     return make_invoice(
-        id=invoice_id, invoice_number="INV-00001", currency_code="GBP", total_amount=Decimal("10"),
-        paid_amount=Decimal("10"), paid=True, paid_on=datetime(2025, 1, 15, tzinfo=UTC),
+        id=invoice_id,
+        invoice_number="INV-00001",
+        currency_code="GBP",
+        total_amount=Decimal("10"),
+        paid_amount=Decimal("10"),
+        paid=True,
+        paid_on=datetime(2025, 1, 15, tzinfo=UTC),
     )
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dashboard.core.frame_stack import ACTIVE, RESERVED_SLOTS, RoomyFrameStackWSGI, with_roomy_frame_stack
+from dashboard.runtime.frame_stack import ACTIVE, RESERVED_SLOTS, RoomyFrameStackWSGI, with_roomy_frame_stack
 
 
 def test_it_passes_arguments_and_returns_the_result():

@@ -1,18 +1,18 @@
-"""The one place where Nexudus failures become words: a title, what happened, and what to do next.
+"""The one place where a Nexudus failure becomes words, and then a page, a fragment or a form error.
 
-Views catch `NexudusError` (never `NexudusAuthExpired`: the sign-in middleware turns that into a
-redirect) and call `describe_upstream_error()`; templates render the result with
-`templates/core/_upstream_problem.html` (inside a table area or a form) or `core/upstream_problem.html`
-(a full page). An upstream problem is never a 5xx from the dashboard: reads answer 200 with the problem
-state (404 for an unknown record on a detail page).
+`NexudusAuthExpired` is never handled here: it propagates to the sign-in middleware (accounts.middleware).
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboard.nexudus.errors import (
@@ -27,6 +27,12 @@ from dashboard.nexudus.errors import (
     NexudusValidationError,
     NexudusWriteOutcomeUnknown,
 )
+
+from .forms import apply_upstream_errors
+from .htmx import wants_fragment
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -162,7 +168,59 @@ def render_upstream_problem_page(
 ) -> HttpResponse:
     """A full page (or, for htmx, the bare partial) explaining `problem`, with its status (200 or 404)."""
     context = {"problem": problem, "page_title": title or problem.title}
-    if getattr(request, "htmx", None) and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         # htmx does not swap 4xx answers, so the fragment always comes with 200.
         return render(request, "core/_upstream_problem.html", context)
     return render(request, "core/upstream_problem.html", context, status=problem.status)
+
+
+def attempt(call: Callable[[], T], *, role: str | None = None) -> tuple[T | None, UpstreamProblem | None]:
+    """`(call(), None)`, or `(None, the problem)` when Nexudus failed: for a part of a page (a table, a
+    list of options) that shows its own problem while the rest of the page renders."""
+    try:
+        return call(), None
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        return None, describe_upstream_error(error, role=role)
+
+
+def form_problem(
+    form: forms.BaseForm, error: NexudusError, *, writing: bool = False, role: str | None = None
+) -> UpstreamProblem | None:
+    """A failure met while handling `form`: Nexudus's field errors go onto the form (None is returned);
+    anything else is a problem to show above it."""
+    if isinstance(error, NexudusAuthExpired):
+        raise error
+    if isinstance(error, NexudusValidationError):
+        apply_upstream_errors(form, error)
+        return None
+    return describe_upstream_error(error, writing=writing, role=role)
+
+
+def upstream_problem_page(
+    *, title: str, role: str | None = None
+) -> Callable[[Callable[P, HttpResponse]], Callable[P, HttpResponse]]:
+    """View decorator: a `NexudusError` escaping the view becomes the problem page (or, for htmx, the
+    problem fragment); an unknown record on a full page is the 404 page. `title` is formatted with the
+    view's URL keyword arguments, e.g. "Ledger entry {entry_id}"."""
+
+    def decorate(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            try:
+                return view(*args, **kwargs)
+            except NexudusAuthExpired:
+                raise
+            except NexudusError as error:
+                request = args[0]
+                assert isinstance(request, HttpRequest)
+                heading = title.format(**kwargs)
+                problem = describe_upstream_error(error, role=role)
+                if problem.kind == "not_found" and not wants_fragment(request):
+                    raise Http404(f"No {heading[:1].lower()}{heading[1:]}") from None
+                return render_upstream_problem_page(request, problem, title=heading)
+
+        return wrapped
+
+    return decorate

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.db import connections
 
-from dashboard.core.frame_stack import with_roomy_frame_stack
+from . import frame_stack
 
 T = TypeVar("T")
 
@@ -51,7 +51,11 @@ class Outcome(Generic[T]):
 
 def _in_worker(call: Callable[[], T]) -> T:
     try:
-        return with_roomy_frame_stack(call)  # see dashboard.core.frame_stack
+        # The pool's one entry point on its threads, like the WSGI entry for requests (runtime.frame_stack):
+        # a ThreadPoolExecutor initializer returns before the tasks run, so it cannot hold the frame.
+        if frame_stack.enabled():
+            return frame_stack.with_roomy_frame_stack(call)
+        return call()
     finally:
         connections.close_all()  # this thread's connections only
 

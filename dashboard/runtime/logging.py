@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-# The id of the request being served in this thread (set by `dashboard.core.request_id`), so that log
+# The id of the request being served in this thread (set by `dashboard.runtime.request_id`), so that log
 # lines written far below the view layer — an upstream call, a token refresh — carry it too.
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 

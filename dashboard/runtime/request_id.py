@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
 
-from dashboard.core.logging import current_request_id
+from dashboard.runtime.logging import current_request_id
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # Incoming ids are echoed into our logs and sent to Nexudus, so only a short, inert alphabet is trusted:
