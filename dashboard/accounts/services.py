@@ -36,10 +36,7 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Abs
     account = getattr(user, "nexudus_account", None) if user else None
     client_id = account.client_id if account else new_client_id()
     tokens = token_password_grant(
-        username=email,
-        password=password,
-        client_id=client_id,
-        totp=totp or None,
+        username=email, password=password, client_id=client_id, totp=totp or None,
         base_url=settings.NEXUDUS_API_URL,
     )
     return signin_complete(email=email, client_id=client_id, tokens=tokens)
@@ -56,7 +53,9 @@ def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> Abstract
     elif user.email != email:
         user.email = email
         user.save(update_fields=["email"])
-    account, _ = NexudusAccount.objects.select_for_update().get_or_create(user=user, defaults={"client_id": client_id})
+    account, _ = NexudusAccount.objects.select_for_update().get_or_create(
+        user=user, defaults={"client_id": client_id}
+    )
     account.client_id = client_id
     account.store_tokens(tokens)
     account.save()

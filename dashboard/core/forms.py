@@ -115,7 +115,7 @@ class SearchForm(forms.Form):
         self.mark_search_focus()
 
     def mark_search_focus(self) -> None:
-        """ "/" focuses the first filter on show (static/js/app.js). Call again after removing fields."""
+        """"/" focuses the first filter on show (static/js/app.js). Call again after removing fields."""
         for bound in self.visible_fields():
             bound.field.widget.attrs.pop("data-search-focus", None)
         primary = self.primary_fields

@@ -20,7 +20,6 @@ T = TypeVar("T")
 
 # --- wire value parsers ---------------------------------------------------------------------------
 
-
 def parse_datetime(value: object) -> datetime | None:
     """Nexudus dates are ISO 8601 ("2025-01-15T10:30:00Z"); a value without offset is taken as UTC."""
     if value in (None, ""):
@@ -102,7 +101,6 @@ def mask_token(token: str | None) -> str:
 
 
 # --- records ------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class Page(Generic[T]):

@@ -25,7 +25,9 @@ class PaymentTokenForm(OneTimeKeyForm):
         help_text="The Nexudus Id of the invoice this token paid (a whole number).",
         error_messages={"required": "Enter the invoice ID.", "invalid": "Enter a whole number, like 1234."},
     )
-    provider = EnumChoiceField(RegularPaymentProvider, label="Payment provider", blank_label="Not specified")
+    provider = EnumChoiceField(
+        RegularPaymentProvider, label="Payment provider", blank_label="Not specified"
+    )
     token = forms.CharField(
         label="Token",
         required=False,

@@ -34,7 +34,9 @@ class Rendezvous:
         return call
 
 
-def test_customer_ledger_with_its_business_reads_customer_history_and_table_together(ops_client, upstream, monkeypatch):
+def test_customer_ledger_with_its_business_reads_customer_history_and_table_together(
+    ops_client, upstream, monkeypatch
+):
     business = upstream.api("GET", "/api/spaces/coworkers/20001").json()["InvoicingBusinessId"]
     seen: list[Rendezvous] = []
     real_client = views.nexudus_client
@@ -140,13 +142,8 @@ def test_confirm_reads_only_the_current_balance_before_writing(ops_client, upstr
     post_entry(ops_client, data, action="review", key=key)
     # Someone else's entry lands between the review and the confirm: the confirm must use the new balance.
     body = {
-        "BusinessId": invoice["BusinessId"],
-        "CoworkerId": invoice["CoworkerId"],
-        "Description": "Meanwhile",
-        "Code": "CHRG",
-        "Debit": 5,
-        "Credit": 0,
-        "TransactionDate": "2026-11-19T10:00:00Z",
+        "BusinessId": invoice["BusinessId"], "CoworkerId": invoice["CoworkerId"], "Description": "Meanwhile",
+        "Code": "CHRG", "Debit": 5, "Credit": 0, "TransactionDate": "2026-11-19T10:00:00Z",
         "Balance": float(current_balance(upstream, invoice["CoworkerId"], invoice["BusinessId"]) + 5),
     }
     assert upstream.api("POST", LEDGER_API, json=body).json()["WasSuccessful"]
