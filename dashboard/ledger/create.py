@@ -132,10 +132,8 @@ def _remember_parties(request: HttpRequest, key: str, fingerprint: Any, parties:
     }
     kept = dict(request.session.get(REVIEWED_PARTIES_SESSION_KEY, {}))
     kept.pop(key, None)
-    if (
-        records["business"] is not None
-        and records["coworker"] is not None
-        and (parties.invoice is None or records["invoice"] is not None)
+    if records["business"] is not None and records["coworker"] is not None and (
+        parties.invoice is None or records["invoice"] is not None
     ):
         kept[key] = {"fingerprint": fingerprint, "warnings": list(parties.warnings), **records}
     request.session[REVIEWED_PARTIES_SESSION_KEY] = dict(list(kept.items())[-REVIEWED_PARTIES_KEPT:])
