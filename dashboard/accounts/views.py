@@ -42,7 +42,7 @@ RATE_LIMITED = "Nexudus is receiving too many requests right now. Please try aga
 def safe_next(request: HttpRequest) -> str:
     """Where to go after signing in: `next` when it stays on this site, otherwise home."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path: `redirect()` would read "abc" or "lookup:home" as a view name (NoReverseMatch → 500).
+    # Only a path: `redirect()` would read "abc" or "invoices:home" as a view name (NoReverseMatch → 500).
     if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

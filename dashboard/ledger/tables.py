@@ -19,7 +19,7 @@ DESCRIPTION_PREVIEW = 50
 
 def invoice_url(invoice_id: int | None) -> str | None:
     """The invoice lookup page (`/invoices/<id>/`)."""
-    return record_url("lookup:invoice", invoice_id) if invoice_id is not None else None
+    return record_url("invoices:invoice", invoice_id) if invoice_id is not None else None
 
 
 def customer_link(coworker_id: int | None, name: str | None) -> str:

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "dashboard.accounts",
     "dashboard.payment_tokens",
     "dashboard.ledger",
-    "dashboard.lookup",
+    "dashboard.invoices",
     "dashboard.audit",
     # Development only: the `nexudus_sandbox` command. The sandbox shares no state with the dashboard, and
     # production settings drop it (it is not part of the built wheel either).
@@ -85,7 +85,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "dashboard.urls"
 # The menu bar: (URL name, label), in order. Settings compose the features; core names none of them.
 NAVIGATION = (
-    ("lookup:home", "Invoice lookup"),
+    ("invoices:home", "Invoice lookup"),
     ("payment_tokens:list", "Payment tokens"),
     ("ledger:list", "Ledger entries"),
     ("audit:list", "Audit"),
@@ -149,7 +149,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
-LOGIN_REDIRECT_URL = "lookup:home"
+LOGIN_REDIRECT_URL = "invoices:home"
 LOGOUT_REDIRECT_URL = "accounts:signin"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

@@ -344,7 +344,7 @@ def test_cells_are_spreadsheet_safe_and_numbers_stay_numbers(value, cell):
 
 
 def test_ledger_columns_keep_money_plain_with_a_separate_currency(person):
-    from tests.lookup.test_verdict import payment
+    from tests.invoices.test_verdict import payment
 
     entry = payment(None, datetime(2025, 1, 15, tzinfo=UTC))
     columns = ledger_entry_export_columns()

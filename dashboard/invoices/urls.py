@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "lookup"
+app_name = "invoices"
 
 urlpatterns = [
     path("", views.home, name="home"),

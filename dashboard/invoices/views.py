@@ -44,7 +44,7 @@ def _check_id(invoice_id: int) -> None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the quick-find box (answered by `find_view`)."""
-    return render(request, "lookup/home.html", {"find_form": QuickFindForm()})
+    return render(request, "invoices/home.html", {"find_form": QuickFindForm()})
 
 
 @require_GET
@@ -65,7 +65,7 @@ def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "verdict": invoice_verdict(invoice, payments.entries.items, payments.tokens.items),
         **_invoice_links(invoice),
     }
-    return render(request, "lookup/invoice.html", context)
+    return render(request, "invoices/invoice.html", context)
 
 
 @require_GET
@@ -74,7 +74,7 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     """The tokens section with providers (search + one batch read), swapped in after the page loads.
     Without htmx it is the whole invoice page with providers."""
     if not wants_fragment(request):
-        return redirect(f"{reverse('lookup:invoice', args=[invoice_id])}?providers=1")
+        return redirect(f"{reverse('invoices:invoice', args=[invoice_id])}?providers=1")
     _check_id(invoice_id)
     tokens = invoice_tokens(client=nexudus_client(request), invoice_id=invoice_id)
     context = {
@@ -83,17 +83,17 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "invoice_id": invoice_id,
         "tokens_list_url": f"{reverse('payment_tokens:list')}?{urlencode({'coworker_invoice_id': invoice_id})}",
     }
-    return render(request, "lookup/_tokens.html", context)
+    return render(request, "invoices/_tokens.html", context)
 
 
 @require_GET
 def find_view(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("q", "").strip():  # nothing typed yet: the box, no error
-        return render(request, "lookup/find.html", {"form": QuickFindForm(), "result": None})
+        return render(request, "invoices/find.html", {"form": QuickFindForm(), "result": None})
     form = QuickFindForm(request.GET)
     if not form.is_valid():
-        return render(request, "lookup/find.html", {"form": form, "result": None}, status=400)
+        return render(request, "invoices/find.html", {"form": form, "result": None}, status=400)
     result = find_records(client=nexudus_client(request), text=form.cleaned_data["q"])
     if result.only is not None:
         return redirect(result.only.url)
-    return render(request, "lookup/find.html", {"form": form, "result": result})
+    return render(request, "invoices/find.html", {"form": form, "result": result})

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.lookup import views
-from dashboard.lookup.find import find_records
-from dashboard.lookup.selectors import invoice_payments
+from dashboard.invoices import views
+from dashboard.invoices.find import find_records
+from dashboard.invoices.selectors import invoice_payments
 from dashboard.nexudus.errors import NexudusNotFound
 from dashboard.nexudus.records import Invoice, Page
 from dashboard.runtime.pool import fan_out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dashboard.lookup.verdict import day_words, due_words
+from dashboard.invoices.verdict import day_words, due_words
 from dashboard.nexudus.records import parse_datetime
 
 from .helpers import LEDGER_API, TOKENS_API, calls, invoices, issued, one_invoice, verdict_of

@@ -141,7 +141,7 @@ def test_a_failed_search_is_reported_and_stops_the_jump(agent_client, upstream):
 def test_an_exact_invoice_number_wins_over_longer_numbers_containing_it():
     import dataclasses
 
-    from dashboard.lookup.find import find_records
+    from dashboard.invoices.find import find_records
     from dashboard.nexudus.records import Page
 
     from .test_concurrency import an_invoice
@@ -173,7 +173,7 @@ def test_an_exact_invoice_number_wins_over_longer_numbers_containing_it():
     ],
 )
 def test_what_each_input_is_searched_as(text, record_id, number, last):
-    from dashboard.lookup.find import plan
+    from dashboard.invoices.find import plan
 
     wanted = plan(text)
     assert (wanted.record_id, wanted.number, wanted.last_chars) == (record_id, number, last)

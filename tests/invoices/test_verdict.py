@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.lookup.verdict import invoice_verdict
+from dashboard.invoices.verdict import invoice_verdict
 from dashboard.nexudus.enums import PaymentProvider, RegularPaymentProvider
 from dashboard.nexudus.records import Invoice, LedgerEntry
 from tests.records import make_invoice, make_ledger_entry, make_payment_token

@@ -107,7 +107,7 @@ def _invoice_candidate(invoice: Invoice, why: str) -> Candidate:
         title=invoice.invoice_number or f"Invoice {invoice.id} (no number yet)",
         detail=" · ".join(p for p in parts if p),
         why=why,
-        url=reverse("lookup:invoice", args=[invoice.id]),
+        url=reverse("invoices:invoice", args=[invoice.id]),
     )
 
 
