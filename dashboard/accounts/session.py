@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -30,8 +29,7 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
         pace=_shared_budget(f"user:{user.pk}"),
     )
     # Every write through the dashboard lands in the audit trail, whatever view made it.
-    # The proxy has the client's whole interface, so callers keep typing against NexudusClient.
-    return cast(NexudusClient, AuditedClient(client, user, getattr(request, "request_id", None)))
+    return AuditedClient(client, user, getattr(request, "request_id", None))
 
 
 def _shared_budget(user_key: str) -> Callable[[str], None]:

@@ -23,8 +23,8 @@ class HtmxHttpRequest(HttpRequest):
 
 def wants_fragment(request: HttpRequest) -> bool:
     """htmx asked for a swap; a history restore (and any plain request) gets the whole page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def vary_on_htmx(view: _View) -> _View:

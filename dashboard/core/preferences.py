@@ -52,20 +52,20 @@ def can_save_view(table_key: str | None) -> bool:
     return registered is not None and registered.saved_view_url is not None
 
 
-def preference_for(user, table_key: str | None) -> TablePreference | None:
+def preference_for(user: Any, table_key: str | None) -> TablePreference | None:
     if not table_key or not getattr(user, "is_authenticated", False):
         return None
     return TablePreference.objects.filter(user=user, table=table_key).first()
 
 
-def table_column_names(table_class) -> list[str]:
+def table_column_names(table_class: Any) -> list[str]:
     """The table's columns in the order it shows them (its `Meta.sequence`, else declaration order)."""
     names = list(table_class.base_columns)
     sequence = [name for name in (table_class._meta.sequence or ()) if name in names]
     return sequence + [name for name in names if name not in sequence]
 
 
-def visible_columns(table_class, preference: TablePreference | None) -> list[str]:
+def visible_columns(table_class: Any, preference: TablePreference | None) -> list[str]:
     """The columns to show: the person's choice (unknown names dropped, locked columns kept) or all."""
     names = table_column_names(table_class)
     chosen = set(preference.columns) if preference and preference.columns else set(names)
@@ -73,7 +73,7 @@ def visible_columns(table_class, preference: TablePreference | None) -> list[str
     return [name for name in names if name in chosen or name in locked]
 
 
-def column_choices(table_class, preference: TablePreference | None) -> list[ColumnChoice]:
+def column_choices(table_class: Any, preference: TablePreference | None) -> list[ColumnChoice]:
     shown = set(visible_columns(table_class, preference))
     locked = set(getattr(table_class, "always_visible", ()))
     return [
@@ -82,7 +82,7 @@ def column_choices(table_class, preference: TablePreference | None) -> list[Colu
     ]
 
 
-def apply_columns(table, preference: TablePreference | None) -> None:
+def apply_columns(table: Any, preference: TablePreference | None) -> None:
     """Hide the columns the person switched off (a no-op without a preference)."""
     if preference is None or not preference.columns:
         return
@@ -92,7 +92,7 @@ def apply_columns(table, preference: TablePreference | None) -> None:
             table.columns.hide(name)
 
 
-def save_columns(user, table_class, names: list[str]) -> TablePreference:
+def save_columns(user: Any, table_class: Any, names: list[str]) -> TablePreference:
     valid = table_column_names(table_class)
     locked = set(getattr(table_class, "always_visible", ()))
     chosen = [name for name in valid if name in set(names) or name in locked]
@@ -102,7 +102,7 @@ def save_columns(user, table_class, names: list[str]) -> TablePreference:
     return preference
 
 
-def save_per_page(user, table_key: str, per_page: int) -> None:
+def save_per_page(user: Any, table_key: str, per_page: int) -> None:
     TablePreference.objects.update_or_create(user=user, table=table_key, defaults={"per_page": per_page})
 
 
@@ -138,7 +138,7 @@ class SavedViewLink:
     url: str
 
 
-def saved_view_links(user) -> list[SavedViewLink]:
+def saved_view_links(user: Any) -> list[SavedViewLink]:
     if not getattr(user, "is_authenticated", False):
         return []
     links = []

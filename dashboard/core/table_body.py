@@ -33,7 +33,7 @@ from django.db import models
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # public, not in the stubs
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict
@@ -54,7 +54,8 @@ def _conditional_escape(value: Any) -> str:
     """`conditional_escape` for the values cells hold (safe strings as they are, text escaped)."""
     kind = type(value)
     if kind is SafeString:
-        return value
+        safe: str = value
+        return safe
     if kind is str:
         return _escape(value)
     return conditional_escape(value)
@@ -64,7 +65,8 @@ def as_cell_html(value: Any) -> str:
     """`{{ cell }}` in a template: local time, localisation, then autoescape (`render_value_in_context`)."""
     kind = type(value)
     if kind is SafeString:
-        return value
+        safe: str = value
+        return safe
     if kind is str:
         return _escape(value)
     value = localize(template_localtime(value))
@@ -81,25 +83,25 @@ def _has_callable(attrs: object) -> bool:
     return False
 
 
-def _td_is_per_record(table, bound_column) -> bool:
+def _td_is_per_record(table: Any, bound_column: Any) -> bool:
     """True when the `<td>` attributes are computed from the record or value (callables in them)."""
     sources = [table.attrs, bound_column.column.attrs]
     return any(_has_callable(source.get(key)) for source in sources for key in ("td", "cell"))
 
 
-def _fast_value_ok(bound_column) -> bool:
+def _fast_value_ok(bound_column: Any) -> bool:
     column = bound_column.column
     accessor = str(bound_column.accessor)
     return (
         column.localize is None
-        and accessor
+        and bool(accessor)
         and A.SEPARATOR not in accessor
         and A.LEGACY_SEPARATOR not in accessor
         and not isinstance(column, ManyToManyColumn | BaseLinkColumn)
     )
 
 
-def _caller(fn: Callable) -> Callable[[dict[str, Any]], Any] | None:
+def _caller(fn: Callable[..., Any]) -> Callable[[dict[str, Any]], Any] | None:
     """`call_with_appropriate(fn, …)` planned once: a function of the cell's arguments, or None when
     `fn` wants an argument cells never provide (tables2 then renders None; the slow path keeps that)."""
     names, catch_all = cached_signature(fn)
@@ -132,7 +134,15 @@ class _ColumnPlan:
         "empty_values",
     )
 
-    def __init__(self, table, bound_column) -> None:
+    # Plans are built from tables2 objects, which carry no types.
+    bound_column: Any
+    render: Any
+    link: Any
+    link_simple: Any
+    default: Any
+    empty_values: Any
+
+    def __init__(self, table: Any, bound_column: Any) -> None:
         self.bound_column = bound_column
         self.name = bound_column.name
         self.accessor = str(bound_column.accessor)
@@ -153,7 +163,7 @@ class _ColumnPlan:
             _fast_value_ok(bound_column) and render is not None and (link is None or self.link_simple is not None)
         )
 
-    def cell(self, row, record, fast_record: bool) -> str:
+    def cell(self, row: Any, record: Any, fast_record: bool) -> str:
         if not (self.fast and fast_record):
             return self._stock_cell(row, record)
         try:
@@ -184,7 +194,7 @@ class _ColumnPlan:
         td_open = self.td_open if not self.per_record_td else self._record_td_open(record, content)
         return f"{td_open}{as_cell_html(content)}</td>"
 
-    def _stock_cell(self, row, record) -> str:
+    def _stock_cell(self, row: Any, record: Any) -> str:
         """Exactly tables2's `BoundRow.items()` + `table.html` for this cell."""
         bound_column = self.bound_column
         content = row.get_cell(self.name)
@@ -194,7 +204,7 @@ class _ColumnPlan:
             content = str(localize(content, use_l10n=bool(localize_flag)))
         return f"{td_open}{as_cell_html(content)}</td>"
 
-    def _record_td_open(self, record, value) -> str:
+    def _record_td_open(self, record: Any, value: Any) -> str:
         bound_column = self.bound_column
         bound_column.current_record, bound_column.current_value = record, value
         try:
@@ -208,7 +218,7 @@ def _td_open(attrs: AttributeDict) -> str:
     return f"<td {attrs.as_html()}>"
 
 
-def _accessor_value(record, accessor: str):
+def _accessor_value(record: Any, accessor: str) -> Any:
     """Accessor.resolve with tables2's failure rule: a value that cannot be resolved is None."""
     try:
         return A(accessor).resolve(record)
@@ -230,7 +240,7 @@ def _is_fast_record(record: object) -> bool:
     return fast
 
 
-def compact_rows(table) -> Iterator[str]:
+def compact_rows(table: Any) -> Iterator[str]:
     """Each row of the current page as one `<tr>…</tr>` string (safe HTML parts)."""
     plans = [_ColumnPlan(table, bound_column) for bound_column in table.columns]
     row_attrs = bool(table.row_attrs)
@@ -241,7 +251,7 @@ def compact_rows(table) -> Iterator[str]:
         yield f"<tr {row.attrs.as_html()}>{cells}</tr>" if row_attrs else f"<tr>{cells}</tr>"
 
 
-def compact_tbody(table) -> SafeString:
+def compact_tbody(table: Any) -> SafeString:
     """The whole `<tbody>` of the current page, or "" when there are no rows (the template then renders
     the empty state through the stock block)."""
     rows = list(compact_rows(table))

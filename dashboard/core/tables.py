@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import django_tables2 as tables
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.safestring import SafeString
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
 
@@ -34,7 +35,7 @@ RESULTS_ID = "results"
 SEARCH_FORM_ID = "search-form"
 
 
-class NexudusTableData(TableData):
+class NexudusTableData(TableData):  # type: ignore[misc]  # django-tables2 ships no types
     """Remote table data: one page of a Nexudus search, fetched once, lazily, on first use.
 
     `search` is a selector bound to a client, e.g. `lambda q: payment_token_list(client=c, query=q)`.
@@ -43,11 +44,11 @@ class NexudusTableData(TableData):
     second call.
     """
 
-    def __init__(self, *, search: Callable[[Any], Page], query: SearchQuery) -> None:
+    def __init__(self, *, search: Callable[[Any], Page[Any]], query: SearchQuery) -> None:
         super().__init__(data=[])
         self.search = search
         self.query = query
-        self._page: Page | None = None
+        self._page: Page[Any] | None = None
 
     # --- what tables2 calls -----------------------------------------------------------------------
     def order_by(self, aliases: OrderByTuple) -> None:
@@ -68,10 +69,10 @@ class NexudusTableData(TableData):
     def __len__(self) -> int:
         return self.page.total_items
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.page.items)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: int | slice) -> Any:
         if not isinstance(key, slice):
             return self.page.items[key]
         size = self.query.size
@@ -92,7 +93,7 @@ class NexudusTableData(TableData):
 
     # --- ours ---------------------------------------------------------------------------------------
     @property
-    def page(self) -> Page:
+    def page(self) -> Page[Any]:
         """The fetched page (fetching it on first use). Upstream errors propagate to the view."""
         if self._page is None:
             self._page = self.search(self.query)
@@ -103,7 +104,7 @@ class NexudusTableData(TableData):
         return self._page is not None
 
 
-class NexudusTable(tables.Table):
+class NexudusTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types
     """Base for every listing. Subclasses declare every column explicitly and mark columns Nexudus cannot
     sort with `orderable=False`. Set `caption` (read by screen readers) and, optionally, `empty_hint`."""
 
@@ -163,7 +164,7 @@ class NexudusTable(tables.Table):
         return f"Showing {first:,}–{last:,} of {total:,}"
 
     # --- performance: the compact tbody (templates/core/_table.html, block table.tbody) ---------------
-    def compact_tbody(self):
+    def compact_tbody(self) -> SafeString:
         """The page's `<tbody>` rendered in plain Python with per-column plans (td attributes, render
         function, link) computed once per render instead of per cell; "" when there are no rows. Same
         HTML semantics as tables2's own tbody. See `core.table_body`."""

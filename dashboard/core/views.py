@@ -6,7 +6,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import dashboard
 from dashboard.nexudus.health import upstream_reachable
 
-from .htmx import trigger_event, vary_on_htmx
+from .htmx import HtmxHttpRequest, trigger_event, vary_on_htmx
 from .models import SavedView
 from .preferences import (
     can_save_view,
@@ -51,7 +53,7 @@ def _cache_reachable() -> bool:
     key = f"healthz:{uuid.uuid4().hex}"
     try:
         cache.set(key, "ok", timeout=10)
-        answered = cache.get(key) == "ok"
+        answered = bool(cache.get(key) == "ok")
         cache.delete(key)
     except Exception:  # redis-py raises its own error classes; any failure means "unreachable"
         return False
@@ -102,9 +104,16 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (LoginRequiredMiddleware lets no one else this far)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
-def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
+def table_columns_view(request: HtmxHttpRequest, table_key: str) -> HttpResponse:
     """The column chooser of one table: GET shows the checkboxes (loaded when the menu first opens, or a
     page of its own without JavaScript); POST stores the person's choice. htmx then refreshes the table
     (`tablePreferencesChanged`); without JavaScript the person goes back to the table."""
@@ -131,7 +140,7 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
 
 @require_POST
 @vary_on_htmx
-def saved_view_save(request: HttpRequest) -> HttpResponse:
+def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
     table = request.POST.get("table", "")
     # Printable text only (PostgreSQL refuses NUL), spaces collapsed, within the column's 80 characters.
     name = " ".join("".join(ch for ch in request.POST.get("name", "") if ch.isprintable()).split())[:80]
@@ -141,7 +150,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     view = None
     if name:
         view, _ = SavedView.objects.update_or_create(
-            user=request.user, table=table, name=name, defaults={"querystring": querystring}
+            user=_person(request), table=table, name=name, defaults={"querystring": querystring}
         )
     if request.htmx:
         return render(
@@ -153,13 +162,13 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give the view a name to save it.")
         return HttpResponseRedirect(_safe_next(request, "/"))
     messages.success(request, f"Saved the view “{view.name}”: open it any time from Saved views.")
-    return HttpResponseRedirect(saved_view_url(view))
+    return HttpResponseRedirect(saved_view_url(view) or "/")
 
 
 @require_POST
 @vary_on_htmx
-def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
-    SavedView.objects.filter(user=request.user, id=view_id).delete()
+def saved_view_delete(request: HtmxHttpRequest, view_id: int) -> HttpResponse:
+    SavedView.objects.filter(user=_person(request), id=view_id).delete()
     if request.htmx:
         return render(request, "core/_saved_views_menu.html", {"menu_open": True})
     messages.success(request, "Saved view deleted.")

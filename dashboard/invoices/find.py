@@ -186,20 +186,20 @@ def find_records(*, client: NexudusClient, text: str) -> FindResult:
             if isinstance(outcome.error, NexudusAuthExpired) or not isinstance(outcome.error, NexudusError):
                 raise outcome.error
             problems.append(describe_upstream_error(outcome.error))
-    values = {name: outcome.value for name, outcome in outcomes.items() if outcome.ok}
+    values: dict[str, Any] = {name: outcome.value for name, outcome in outcomes.items() if outcome.ok}
 
-    rid = wanted.record_id
+    shown_id = wanted.record_id
     if values.get("invoice_id"):
-        candidates.append(_invoice_candidate(values["invoice_id"], f"Invoice id {rid}"))
+        candidates.append(_invoice_candidate(values["invoice_id"], f"Invoice id {shown_id}"))
     if values.get("ledger_entry_id"):
-        candidates.append(_entry_candidate(values["ledger_entry_id"], f"Ledger entry id {rid}"))
+        candidates.append(_entry_candidate(values["ledger_entry_id"], f"Ledger entry id {shown_id}"))
     if values.get("payment_token_id"):
-        candidates.append(_token_candidate(values["payment_token_id"], f"Payment token id {rid}"))
+        candidates.append(_token_candidate(values["payment_token_id"], f"Payment token id {shown_id}"))
 
     seen = {(c.kind, c.id) for c in candidates}
     if values.get("invoice_number") is not None:
         page = values["invoice_number"]
-        exact = [i for i in page.items if (i.invoice_number or "").casefold() == wanted.number.casefold()]
+        exact = [i for i in page.items if (i.invoice_number or "").casefold() == (wanted.number or "").casefold()]
         matches = exact or page.items
         more = more or (not exact and page.total_items > len(page.items))
         why = "Invoice number" if exact else f"Invoice number contains “{wanted.number}”"
@@ -208,7 +208,7 @@ def find_records(*, client: NexudusClient, text: str) -> FindResult:
 
     if values.get("token_end") is not None:
         page = values["token_end"]
-        end = wanted.last_chars.casefold()
+        end = (wanted.last_chars or "").casefold()
         ending = [t for t in page.items if (t.token or "").casefold().endswith(end)]
         more = more or page.total_items > len(page.items)
         why = f"Token ends with “{wanted.last_chars}”"

@@ -105,12 +105,12 @@ def invoice_payments(*, client: NexudusClient, invoice_id: int, providers: bool 
     )
     invoice = outcomes["invoice"].get()
     if outcomes["tokens"].ok:
-        page, full = outcomes["tokens"].value
+        page, full = outcomes["tokens"].get()
         token_list = Related(items=full if full is not None else page.items, total=page.total_items)
     else:
         token_list = _failed(outcomes["tokens"])
     if outcomes["entries"].ok:
-        entries = outcomes["entries"].value
+        entries = outcomes["entries"].get()
         entry_list = Related(items=entries.items, total=entries.total_items)
     else:
         entry_list = _failed(outcomes["entries"])

@@ -224,7 +224,8 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
 
 def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str) -> HttpResponse:
     """The saved entry as Nexudus now has it (get-one), so the balance shown is the one it computed."""
-    entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=outcome.result_id))
+    entry_id = outcome.result_id or 0  # a success always names its record
+    entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=entry_id))
     balance_words = balance_state(entry.balance, entry.currency_code) if entry else ""
     return _render(
         request,

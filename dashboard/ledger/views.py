@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -44,7 +45,7 @@ def _valid_id(record_id: int, noun: str) -> None:
 
 @require_GET
 @vary_on_htmx
-def ledger_entry_list_view(request: HttpRequest) -> HttpResponse:
+def ledger_entry_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
     return render_search(
         request,

@@ -6,6 +6,7 @@ import logging
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -37,7 +38,7 @@ PURPOSE = "payment_tokens:create"
 
 @require_GET
 @vary_on_htmx
-def payment_token_list_view(request: HttpRequest) -> HttpResponse:
+def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
     return render_search(
         request,

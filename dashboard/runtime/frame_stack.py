@@ -51,7 +51,8 @@ class _RoomyIteration:
         return self
 
     def __next__(self) -> bytes:
-        return with_roomy_frame_stack(next, self._chunks)
+        chunk: bytes = with_roomy_frame_stack(next, self._chunks)
+        return chunk
 
     def close(self) -> None:
         close = getattr(self._body, "close", None)

@@ -60,21 +60,21 @@ def _in_worker(call: Callable[[], T]) -> T:
         connections.close_all()  # this thread's connections only
 
 
-def _settle(call: Callable[[], Any]) -> Outcome:
+def _settle(call: Callable[[], T]) -> Outcome[T]:
     try:
         return Outcome(value=call())
     except Exception as error:  # handed back to the caller, which decides what each failure means
         return Outcome(error=error)
 
 
-def submit(call: Callable[[], T]) -> Future:
+def submit(call: Callable[[], T]) -> Future[Outcome[T]]:
     """Start `call` on the pool now, with the caller's context; the future's result is its `Outcome`
     (never an exception). For a read made ahead of need, e.g. the next page of an export."""
     context = contextvars.copy_context()
     return POOL.submit(context.run, _settle, lambda: _in_worker(call))
 
 
-def fan_out(calls: Mapping[str, Callable[[], Any]], *, client: Any = None) -> dict[str, Outcome]:
+def fan_out(calls: Mapping[str, Callable[[], Any]], *, client: Any = None) -> dict[str, Outcome[Any]]:
     """Run `calls` concurrently and return each one's `Outcome` by name, once all have finished.
 
     All but the first run on the pool; the first runs in the calling thread meanwhile (one thread fewer
@@ -90,8 +90,8 @@ def fan_out(calls: Mapping[str, Callable[[], Any]], *, client: Any = None) -> di
         with contextlib.suppress(Exception):  # each call meets the same problem and reports it itself
             prepare()
     names = list(calls)
-    futures: dict[str, Future] = {name: submit(calls[name]) for name in names[1:]}
-    outcomes: dict[str, Outcome] = {}
+    futures: dict[str, Future[Outcome[Any]]] = {name: submit(calls[name]) for name in names[1:]}
+    outcomes: dict[str, Outcome[Any]] = {}
     if names:
         outcomes[names[0]] = _settle(calls[names[0]])
     for name, future in futures.items():

@@ -107,4 +107,5 @@ def _user_id(request: HttpRequest) -> int | str | None:
         return None
     if not getattr(user, "is_authenticated", False):
         return None
-    return user.pk
+    pk: int | str | None = user.pk
+    return pk

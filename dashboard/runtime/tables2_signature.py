@@ -54,4 +54,4 @@ def install() -> None:
     """Make every `call_with_appropriate` in tables2 use `cached_signature` (from `CoreConfig.ready()`;
     idempotent; a no-op when switched off)."""
     if enabled() and tables2_utils.signature is not cached_signature:
-        tables2_utils.signature = cached_signature  # type: ignore[assignment]
+        tables2_utils.signature = cached_signature

@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def csv_export_response(
     filename_prefix: str,
     role: str | None = None,
     on_finished: OnFinished | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Stream `search(query)` (all pages from `query.page`) as a CSV download; `on_finished` hears once
     how it ended."""
     query = dataclasses.replace(query, page=1, size=page_size_setting())
@@ -128,7 +129,7 @@ def export_search_csv(
     columns: Sequence[ExportColumn] | None = None,
     role: str | None = None,
     on_finished: OnFinished | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The `?export=csv` branch of a search page: the same `SearchForm` validation and column sort as the
     table, all pages, the table's own export columns. Invalid filters go back to the listing, which shows
     why."""

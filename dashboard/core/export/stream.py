@@ -17,7 +17,7 @@ from dashboard.core.problems import describe_upstream_error
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError, NexudusRateLimited
 from dashboard.nexudus.queries import MAX_PAGE_SIZE, SearchQuery
 from dashboard.nexudus.records import Page
-from dashboard.runtime.pool import submit
+from dashboard.runtime.pool import Outcome, submit
 
 from .cells import ExportColumn, csv_text, fast_csv_cell, neutralise
 
@@ -36,7 +36,7 @@ def page_size_setting() -> int:
     return max(1, min(int(getattr(settings, "EXPORT_PAGE_SIZE", MAX_PAGE_SIZE)), MAX_PAGE_SIZE))
 
 
-def fetch_page(search: Callable[[Any], Page], query: SearchQuery, *, retries: int | None = None) -> Page:
+def fetch_page(search: Callable[[Any], Page[Any]], query: SearchQuery, *, retries: int | None = None) -> Page[Any]:
     """One page, waiting out throttling (bounded) before trying the same page again."""
     retries = int(getattr(settings, "EXPORT_RETRIES", DEFAULT_RETRIES)) if retries is None else retries
     attempt = 0
@@ -85,10 +85,10 @@ class ExportStream:
 
 def csv_chunks(
     *,
-    search: Callable[[Any], Page],
+    search: Callable[[Any], Page[Any]],
     query: SearchQuery,
     columns: Sequence[ExportColumn],
-    first_page: Page | None = None,
+    first_page: Page[Any] | None = None,
     max_rows: int | None = None,
     progress: Progress | None = None,
 ) -> Iterator[str]:
@@ -103,19 +103,20 @@ def csv_chunks(
     progress = progress if progress is not None else Progress()
     zone = timezone.get_current_timezone()
     cell = fast_csv_cell(zone)
-    ahead: tuple[int, Future] | None = None  # (page number, its fetch in flight)
+    ahead: tuple[int, Future[Outcome[Page[Any]]]] | None = None  # (page number, its fetch in flight)
 
-    def fetch_ahead(current: Page) -> tuple[int, Future] | None:
+    def fetch_ahead(current: Page[Any]) -> tuple[int, Future[Outcome[Page[Any]]]] | None:
         if not (current.has_next and current.items) or progress.rows + len(current.items) >= max_rows:
             return None
         next_query = dataclasses.replace(query, page=current.page + 1)
         return next_query.page, submit(lambda: fetch_page(search, next_query))
 
-    def next_page(number: int) -> Page:
+    def next_page(number: int) -> Page[Any]:
         nonlocal ahead
         pending, ahead = ahead, None
         if pending is not None and pending[0] == number:
-            return pending[1].result().get()  # the fetch's own error, if it failed
+            fetched: Page[Any] = pending[1].result().get()  # the fetch's own error, if it failed
+            return fetched
         if pending is not None:
             pending[1].cancel()
         return fetch_page(search, dataclasses.replace(query, page=number))
@@ -141,7 +142,8 @@ def csv_chunks(
                     yield _last_line(f"export incomplete: {progress.stopped} ({progress.rows:,} rows written)")
                     return
                 ahead = fetch_ahead(page)
-            rows, capped = [], False
+            rows: list[list[object]] = []
+            capped = False
             for item in page.items:
                 item_id = getattr(item, "id", None)
                 if item_id is not None and item_id in seen:

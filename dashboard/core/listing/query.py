@@ -49,9 +49,8 @@ def table_params(params: QueryDict, table_class: Any, default_per_page: int | No
     page = min(max(page, 1), MAX_INT32 // per_page)
     sort = (params.get("sort") or "").strip()
     column = table_class.base_columns.get(sort.removeprefix("-"))
-    if not sort or column is None or column.orderable is False:
-        sort = None
-    return TableParams(page=page, per_page=per_page, sort=sort)
+    valid = bool(sort) and column is not None and column.orderable is not False
+    return TableParams(page=page, per_page=per_page, sort=sort if valid else None)
 
 
 def canonical_query(request: HttpRequest, names: Iterable[str], table: TableParams) -> QueryDict:

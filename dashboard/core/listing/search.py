@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.paginator import EmptyPage
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from dashboard.core.export.response import CsvExport, export_link, export_search_csv
@@ -85,7 +86,7 @@ def render_search(
     extra_context: dict[str, Any] | None = None,
     partial_name: str = "results",
     export: CsvExport | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Render a search page (or its `#results` fragment for htmx); with `export`, `?export=csv` streams
     every page of the very same search, and the results offer that link with the row cap stated."""
     if export is not None and request.GET.get("export") == "csv":
