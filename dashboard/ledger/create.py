@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.forms import id_prefill
-from dashboard.core.htmx import render_page_or_fragment
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
 from dashboard.core.problems import attempt, form_problem
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.nexudus.errors import NexudusError
@@ -54,7 +53,7 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
