@@ -64,11 +64,8 @@ def _conditional_escape(value: Any) -> str:
 def as_cell_html(value: Any) -> str:
     """`{{ cell }}` in a template: local time, localisation, then autoescape (`render_value_in_context`)."""
     kind = type(value)
-    if kind is SafeString:
-        safe: str = value
-        return safe
-    if kind is str:
-        return _escape(value)
+    if kind is SafeString or kind is str:
+        return _conditional_escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)

@@ -94,6 +94,10 @@ def plan(text: str) -> FindPlan:
 # --- candidates ----------------------------------------------------------------------------------
 
 
+def _candidate(kind: str, record_id: int, title: str, parts: list[str | None], why: str, url: str) -> Candidate:
+    return Candidate(kind=kind, id=record_id, title=title, detail=" · ".join(p for p in parts if p), why=why, url=url)
+
+
 def _invoice_candidate(invoice: Invoice, why: str) -> Candidate:
     parts = [
         invoice.coworker_full_name or invoice.bill_to_name,
@@ -101,13 +105,13 @@ def _invoice_candidate(invoice: Invoice, why: str) -> Candidate:
         money(invoice.total_amount, invoice.currency_code),
         invoice_verdict(invoice).text,
     ]
-    return Candidate(
-        kind="invoice",
-        id=invoice.id,
-        title=invoice.invoice_number or f"Invoice {invoice.id} (no number yet)",
-        detail=" · ".join(p for p in parts if p),
-        why=why,
-        url=reverse("invoices:invoice", args=[invoice.id]),
+    return _candidate(
+        "invoice",
+        invoice.id,
+        invoice.invoice_number or f"Invoice {invoice.id} (no number yet)",
+        parts,
+        why,
+        reverse("invoices:invoice", args=[invoice.id]),
     )
 
 
@@ -123,13 +127,13 @@ def _entry_candidate(entry: LedgerEntry, why: str) -> Candidate:
         amount,
         day_words(entry.transaction_date) if entry.transaction_date else None,
     ]
-    return Candidate(
-        kind="ledger_entry",
-        id=entry.id,
-        title=entry.description or f"Ledger entry {entry.id}",
-        detail=" · ".join(p for p in parts if p),
-        why=why,
-        url=reverse("ledger:detail", args=[entry.id]),
+    return _candidate(
+        "ledger_entry",
+        entry.id,
+        entry.description or f"Ledger entry {entry.id}",
+        parts,
+        why,
+        reverse("ledger:detail", args=[entry.id]),
     )
 
 
@@ -139,13 +143,13 @@ def _token_candidate(token: PaymentToken, why: str) -> Candidate:
         token.provider.label if token.provider else None,
         f"created {day_words(token.created_on)}" if token.created_on else None,
     ]
-    return Candidate(
-        kind="payment_token",
-        id=token.id,
-        title=f"Token {token.masked_token or '(empty)'}",
-        detail=" · ".join(p for p in parts if p),
-        why=why,
-        url=reverse("payment_tokens:detail", args=[token.id]),
+    return _candidate(
+        "payment_token",
+        token.id,
+        f"Token {token.masked_token or '(empty)'}",
+        parts,
+        why,
+        reverse("payment_tokens:detail", args=[token.id]),
     )
 
 
