@@ -1,10 +1,5 @@
-"""Form building blocks shared by every feature: strict search fields, the `SearchForm` base, the
-one-time submission key, and `apply_upstream_errors()` for Nexudus validation errors.
-
-Nothing locally invalid is sent upstream: a search form that does not validate produces field errors
-and no query. Field names equal the query/draft attribute names (and so the record attribute names
-Nexudus validation errors are keyed by), so building a query or mapping an error needs no table.
-"""
+"""Form building blocks of every feature: strict search fields, the `SearchForm` base, the one-time
+submission key, and `apply_upstream_errors()` for Nexudus validation errors."""
 
 from __future__ import annotations
 

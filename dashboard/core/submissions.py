@@ -1,19 +1,5 @@
-"""Create each record once per form, whatever the clicks: one-time submission keys.
-
-A create form carries a hidden key made on GET (`core.forms.OneTimeKeyForm`). The POST hands the key and
-the write to `submit_once()`, which claims the key atomically (unique per user) before anything is sent:
-
-- first claim: the write is sent once. Success → the key is `done` with the result's link. Nexudus
-  rejected it (validation, permission, throttling, outage: nothing was written) → the key is released,
-  so the corrected form can be sent with the same key. No answer (or an unreadable one) after sending →
-  `unknown`, kept, never re-sent: the person is told how to check.
-- a key already `done` → the FIRST result, with no upstream call (double click, browser retry, back and
-  resubmit).
-- a key still `pending` → waited for (up to `wait_for_pending` seconds), else "still being saved";
-  `unknown` → the same "check before entering it again".
-
-`problem_for_outcome()` turns any outcome that is not a success into what the form page shows.
-"""
+"""Create each record once per form, whatever the clicks: one-time submission keys (`submit_once`), and
+what a form page shows for an outcome that is not a success (`problem_for_outcome`)."""
 
 from __future__ import annotations
 

@@ -1,27 +1,5 @@
-"""A compact, fast `<tbody>` for `NexudusTable` (see `templates/core/_table.html`, block `table.tbody`).
-
-Why: django-tables2 renders every cell through its generic machinery — `BoundRow.items()` →
-`call_with_appropriate()` (an `inspect.signature` per cell), `BoundColumn.attrs` (the `<td>` attributes
-and classes recomputed per cell), `AttributeDict.as_html()`, `LinkTransform`, and a template variable
-lookup and indented template text per cell. On a 25-row page that was ~75 % of a search page's CPU (the
-py-spy profile in `bench/README.md`).
-
-What this does instead, with the same HTML semantics (same cell content, links, `<td>` attributes,
-escaping and localisation as the stock `django_tables2/table.html`):
-
-* once per render and column: the `<td …>` opening tag, the render function (`render_<col>` on the table
-  or the column's own `render`) with the arguments it wants, the link builder, the default;
-* per cell: resolve the value, call the render function, wrap in the link, escape — joined in plain
-  Python, without indentation whitespace.
-
-One deliberate difference: rows carry no `class="even"`/`"odd"` (no stylesheet, script or test reads
-them), unless the table declares `row_attrs`, which are then rendered as tables2 does.
-
-Anything unusual falls back to tables2's own per-cell path for that column only, so a new column type or
-option keeps working, merely slower: `<td>` attributes computed from the record (callables), `localize`
-set on a column, a dotted accessor, Django model records (choices' `get_FOO_display`), many-to-many and
-`BaseLinkColumn` columns, link attributes or non-callable links.
-"""
+"""A compact, fast `<tbody>` for `NexudusTable` with the stock template's HTML semantics
+(docs/architecture.md, "Performance")."""
 
 from __future__ import annotations
 

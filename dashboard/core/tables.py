@@ -1,11 +1,5 @@
-"""django-tables2 over Nexudus searches: a remote `TableData` adapter and the htmx-aware base table.
-
-`NexudusTableData` makes ONE upstream search per render, returning the page and `TotalItems` together:
-the paginator asks `len()` first (answered from `TotalItems`), then slices exactly the page that was
-fetched. Sorting maps the clicked column to the query's `order_by` (a record attribute name, which the
-client turns into Nexudus's `orderBy`/`dir`). `NexudusTable` renders with `core/_table.html`: sort and
-page links keep their real `href` and add htmx attributes that swap only `#results`.
-"""
+"""django-tables2 over Nexudus searches: a remote `TableData` adapter (one upstream search per render) and
+the htmx-aware base table, which also declares its CSV columns."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""JSON log lines for production, so a log shipper can index fields instead of parsing prose.
-
-Selected by `LOG_FORMAT=json` (the production default; see `dashboard.settings.base.LOGGING`).
-"""
+"""JSON log lines for production (`LOG_FORMAT=json`, the production default), so a log shipper can index
+fields instead of parsing prose."""
 
 from __future__ import annotations
 

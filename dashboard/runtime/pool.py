@@ -1,11 +1,5 @@
-"""Independent upstream reads run side by side on one small shared thread pool, so a page that needs
-three answers waits about one round trip, not three.
-
-The Nexudus client is thread-safe (one pooled session). Its token provider reads the person's stored
-token from our database, so a worker may open a database connection of its own: each task closes it when
-done, so idle pool threads never hold connections (nor see a stale one). The request's context (its
-request id, for log lines) goes with each task.
-"""
+"""Independent upstream reads side by side on one small shared thread pool, so a page that needs three
+answers waits about one round trip, not three (docs/architecture.md, "Runtime")."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""A request id on every request, echoed to the caller, sent upstream, and one JSON log line per request.
-
-The id lets an operator follow one click from the load balancer's log, through ours, to Nexudus's
-(the Nexudus client sends it as a header; see `dashboard.accounts.session.nexudus_client`).
-"""
+"""A request id on every request, echoed to the caller, sent upstream, and one JSON log line per request."""
 
 from __future__ import annotations
 

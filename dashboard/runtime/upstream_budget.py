@@ -1,24 +1,5 @@
-"""Each person's share of Nexudus's rate limits, shared by every dashboard instance through Redis.
-
-Nexudus limits requests per person (documented: 10 reads per 100 ms, 60 writes per minute). With N
-instances behind a load balancer, each instance counting alone would let one person spend N times the
-limit and collect 429s. `acquire()` counts one person's upstream requests across all instances, and says
-how long to wait when the next one would exceed the budget, so the dashboard queues briefly instead of
-being throttled.
-
-Algorithm: a sliding-window log — the same rule Nexudus applies — kept in a Redis sorted set per person
-and kind, updated by one Lua script (atomic; Redis's own clock, so instances on hosts with skewed clocks
-still agree). A fixed-window counter (INCR + EXPIRE) would be simpler but admits twice the budget across a
-window boundary, exactly the burst a sliding limiter rejects. Without REDIS_URL (one process, local use)
-the same log lives in process memory.
-
-Used just before each request the Nexudus client sends, through the `pace` hook that
-`dashboard.accounts.session.nexudus_client` injects (`wait_for_turn(f"user:{user.pk}", "read" | "write",
-max_wait=NEXUDUS_RETRY_BUDGET)`); a wait beyond that becomes NexudusRateLimited.
-
-If Redis is unreachable the budget fails open: the request goes ahead and Nexudus's own 429 handling in
-the client still applies. A shared counter must never take the dashboard down with it.
-"""
+"""Each person's share of Nexudus's rate limits, shared by every dashboard instance through Redis (a
+sliding-window log; docs/architecture.md, "Runtime")."""
 
 from __future__ import annotations
 
