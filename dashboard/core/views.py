@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import dashboard
 from dashboard.nexudus.health import upstream_reachable
 
-from .htmx import trigger_event, vary_on_htmx, wants_fragment
+from .htmx import HtmxHttpRequest, trigger_event, vary_on_htmx, wants_fragment
 from .models import SavedView
 from .preferences import (
     can_save_view,
@@ -113,7 +113,7 @@ def _person(request: HttpRequest) -> User:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_htmx
-def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
+def table_columns_view(request: HtmxHttpRequest, table_key: str) -> HttpResponse:
     """The column chooser of one table: GET shows the checkboxes (loaded when the menu first opens, or a
     page of its own without JavaScript); POST stores the person's choice. htmx then refreshes the table
     (`tablePreferencesChanged`); without JavaScript the person goes back to the table."""
@@ -140,7 +140,7 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
 
 @require_POST
 @vary_on_htmx
-def saved_view_save(request: HttpRequest) -> HttpResponse:
+def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
     table = request.POST.get("table", "")
     # Printable text only (PostgreSQL refuses NUL), spaces collapsed, within the column's 80 characters.
     name = " ".join("".join(ch for ch in request.POST.get("name", "") if ch.isprintable()).split())[:80]
@@ -167,7 +167,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @vary_on_htmx
-def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
+def saved_view_delete(request: HtmxHttpRequest, view_id: int) -> HttpResponse:
     SavedView.objects.filter(user=_person(request), id=view_id).delete()
     if wants_fragment(request):
         return render(request, "core/_saved_views_menu.html", {"menu_open": True})
