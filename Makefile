@@ -32,6 +32,7 @@ run-prod: install
 # tests again on private PostgreSQL and Redis servers (mandatory in CI, skipped with a notice without root).
 test: install chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest
 	scripts/test-postgres.sh
 
@@ -48,6 +49,7 @@ services-stop:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 fmt: install
 	$(VENV)/bin/ruff check --fix .

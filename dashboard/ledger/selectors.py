@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from dashboard.lookup.concurrency import Outcome, fan_out
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
 from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page
+from dashboard.runtime.pool import Outcome, fan_out
 
 # How many recent entries the customer page reads for its chart and for the businesses list.
 HISTORY_SIZE = 200
