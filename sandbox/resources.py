@@ -20,6 +20,7 @@ from .formats import local_wire, now_wire
 from .ledger import recompute_chain, recompute_invoice
 from .messages import Request, Response, json_response
 from .search import search
+from .shapes import display_name, fractional, present
 from .validation import LEDGER_RULES, LEDGER_RULES_BALANCE_AS_SENT, TOKEN_RULES, error, failure_body, validate
 
 NOT_FOUND = "Not found"
@@ -60,12 +61,12 @@ def handle(
     if not identity.user.may(entity.name, ACTION_FOR[operation]):
         return json_response(config.role_error_status, {"Message": "Authorization has been denied for this request."})
     if operation == "search":
-        return json_response(200, search(db, entity, request.query))
+        return json_response(200, search(db, entity, request.query, config))
     if operation == "get":
         row = db.one(f"SELECT * FROM {entity.view} WHERE id = ?", (record_id,))
-        return json_response(200, entity.serialise(row)) if row else json_response(404, NOT_FOUND)
+        return json_response(200, _record(entity, row, config)) if row else json_response(404, NOT_FOUND)
     if operation == "batch":
-        return batch(db, entity, request.query["id"])
+        return batch(db, entity, request.query["id"], config)
     if operation == "delete":
         return delete(db, entity, record_id or 0, identity.user.email, config)
     body, problem = _json_object(request.body)
@@ -74,7 +75,12 @@ def handle(
     return write(db, entity, body, identity.user.email, config, update=operation == "update")
 
 
-def batch(db: Database, entity: Entity, raw: str) -> Response:
+def _record(entity: Entity, row: Any, config: Config) -> dict[str, Any]:
+    """One full record (get-one, batch, create answer) in the shape the profile gives it."""
+    return present(entity, entity.serialise(row), config, listing=False)
+
+
+def batch(db: Database, entity: Entity, raw: str, config: Config) -> Response:
     try:
         ids = [int(part) for part in raw.strip().strip("[]").split(",") if part.strip()]
     except ValueError:
@@ -83,7 +89,7 @@ def batch(db: Database, entity: Entity, raw: str) -> Response:
         return json_response(200, [])
     rows = db.all(f"SELECT * FROM {entity.view} WHERE id IN ({', '.join('?' * len(ids))})", ids)
     by_id = {row["id"]: row for row in rows}
-    return json_response(200, [entity.serialise(by_id[i]) for i in dict.fromkeys(ids) if i in by_id])
+    return json_response(200, [_record(entity, by_id[i], config) for i in dict.fromkeys(ids) if i in by_id])
 
 
 def _json_object(body: bytes) -> tuple[dict[str, Any], str | None]:
@@ -96,11 +102,19 @@ def _json_object(body: bytes) -> tuple[dict[str, Any], str | None]:
     return parsed, None
 
 
-def envelope(entity: Entity, verb: str, record_id: int, now: str, email: str) -> dict[str, Any]:
+def envelope(
+    entity: Entity, verb: str, record_id: int, now: str, email: str, created: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The documented write answer: `Value` is `{"Id": n}`. Live (observed profile) a create answer
+    carries the whole `created` record and names it in the message; updates and deletes only the Id."""
+    message = f"{entity.name} was successfully {verb}."
+    if created is not None:
+        message = f'{display_name(entity)} "{created["ToStringText"]}" was successfully {verb}.'
+        now = fractional(now, (entity.name, record_id, "answer")) or now
     return {
         "Status": 200,
-        "Message": f"{entity.name} was successfully {verb}.",
-        "Value": {"Id": record_id},
+        "Message": message,
+        "Value": created if created is not None else {"Id": record_id},
         "OpenInDialog": False,
         "OpenInWindow": False,
         "RedirectURL": None,
@@ -146,7 +160,11 @@ def write(db: Database, entity: Entity, body: dict[str, Any], email: str, config
             record_id = cursor.lastrowid
         if entity is LEDGER_ENTRY:
             _after_ledger_write(conn, values, old, now, email, balance_as_sent)
-    return json_response(200, envelope(entity, "updated" if update else "created", record_id, now, email))
+        created = None
+        if config.observed and not update:
+            row = conn.execute(f"SELECT * FROM {entity.view} WHERE id = ?", (record_id,)).fetchone()
+            created = _record(entity, row, config)
+    return json_response(200, envelope(entity, "updated" if update else "created", record_id, now, email, created))
 
 
 def _ledger_defaults(conn: Any, values: dict[str, Any], now: str, balance_as_sent: bool) -> None:

@@ -55,6 +55,11 @@ class SandboxControl:
         """e.g. configure(throttle=True, latency_ms=50, token_lifetime_s=2, role_error_status=403)."""
         return self._post("config", settings)
 
+    def config(self) -> dict:
+        response = self.http.get(f"{self.url}/_sandbox/config", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
     def fault(self, kind: str, count: int = 1, **options) -> None:
         """Inject `kind` ("status", "timeout", "malformed", "html", "drop", "unsuccessful") into the next
         `count` matching API requests; options: status, retry_after, delay_ms, path (prefix), method."""
@@ -117,10 +122,27 @@ def running_sandbox(*options: str) -> Iterator[SandboxControl]:
             process.kill()
 
 
+# The profile the session sandbox starts with: `observed` (the default; public captures of the live API)
+# or `documented` (the docs). `make test` runs a second stage with SANDBOX_PROFILE=documented.
+SANDBOX_PROFILE = os.environ.get("SANDBOX_PROFILE", "observed")
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[SandboxControl]:
-    with running_sandbox("--no-throttle") as control:
+    with running_sandbox("--no-throttle", "--profile", SANDBOX_PROFILE) as control:
         yield control
+
+
+def pin_profile(request: pytest.FixtureRequest, control: SandboxControl) -> dict:
+    """Apply a test's `@pytest.mark.sandbox_profile("documented", **knobs)` to the freshly reset sandbox
+    (for tests of behaviour only one reading has); returns the config in force."""
+    marker = request.node.get_closest_marker("sandbox_profile")
+    if marker is None:
+        return control.config()
+    changes = dict(marker.kwargs)
+    if marker.args:
+        changes["profile"] = marker.args[0]
+    return control.configure(**changes)
 
 
 @pytest.fixture(autouse=True)
@@ -138,10 +160,14 @@ def unspent_upstream_budget(settings) -> None:
 
 
 @pytest.fixture
-def upstream(sandbox: SandboxControl, settings) -> SandboxControl:
-    """The sandbox, reset to its seed, as the dashboard's Nexudus for this test."""
+def upstream(sandbox: SandboxControl, settings, request) -> SandboxControl:
+    """The sandbox, reset to its seed (and to the test's pinned profile, if any), as the dashboard's
+    Nexudus for this test. The dashboard's sort-direction setting is the one `nexudus_doctor` would
+    advise for it, as an operator would configure it."""
     sandbox.reset()
+    config = pin_profile(request, sandbox)
     settings.NEXUDUS_API_URL = sandbox.url
+    settings.NEXUDUS_SORT_DIR_ASCENDING = config["dir_ascending"]
     return sandbox
 
 

@@ -172,6 +172,9 @@ def test_config_rejects_bad_values(sb) -> None:
         "role_error_status",
         "token_lifetime_s",
         "ledger_balance",
+        "profile",
+        "dir_ascending",
+        "enum_encoding",
     }
 
 

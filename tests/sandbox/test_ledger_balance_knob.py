@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.conftest import running_sandbox
@@ -10,8 +11,9 @@ from tests.sandbox.test_writes import chain, new_entry
 from .conftest import LEDGER, Api, sign_in
 
 
-def test_recompute_is_the_start_value_and_ignores_the_balance_sent(sb, api: Api) -> None:
-    assert requests.get(f"{sb.url}/_sandbox/config", timeout=10).json()["ledger_balance"] == "recompute"
+@pytest.mark.sandbox_profile("documented")
+def test_recompute_is_the_documented_value_and_ignores_the_balance_sent(sb, api: Api) -> None:
+    assert sb.config()["ledger_balance"] == "recompute"
     body = new_entry(api, Debit=7.5, Credit=0, Balance=4242.42, Code="CHRG", Description="Desk")
     before = chain(api, body["CoworkerId"], body["BusinessId"])
     created = api.post(LEDGER, body).json()["Value"]["Id"]
@@ -19,8 +21,9 @@ def test_recompute_is_the_start_value_and_ignores_the_balance_sent(sb, api: Api)
     assert api.get(f"{LEDGER}/{created}").json()["Balance"] == expected
 
 
+@pytest.mark.sandbox_profile("documented", ledger_balance="as_sent")
 def test_as_sent_keeps_the_balance_sent_and_zero_when_none(sb, api: Api) -> None:
-    assert sb.configure(ledger_balance="as_sent")["ledger_balance"] == "as_sent"
+    assert sb.config()["ledger_balance"] == "as_sent"
     body = new_entry(api, Debit=0, Credit=25, Balance=0)
     before = chain(api, body["CoworkerId"], body["BusinessId"])
     first = api.post(LEDGER, body).json()["Value"]["Id"]
@@ -42,6 +45,7 @@ def test_as_sent_keeps_the_balance_sent_and_zero_when_none(sb, api: Api) -> None
     assert api.get(f"{LEDGER}/{second}").json()["Balance"] == 123.45
 
 
+@pytest.mark.sandbox_profile("observed", ledger_balance="recompute")
 def test_recompute_still_requires_a_balance(sb, api: Api) -> None:
     body = {key: value for key, value in new_entry(api).items() if key != "Balance"}
     refused = api.post(LEDGER, body)
@@ -51,13 +55,14 @@ def test_recompute_still_requires_a_balance(sb, api: Api) -> None:
 def test_config_refuses_unknown_values_and_reset_restores_the_start_value(sb) -> None:
     refused = requests.post(f"{sb.url}/_sandbox/config", json={"ledger_balance": "maybe"}, timeout=10)
     assert refused.status_code == 400 and "recompute, as_sent" in refused.json()["error"]
-    sb.configure(ledger_balance="as_sent")
+    start = sb.config()["ledger_balance"]
+    sb.configure(ledger_balance="recompute" if start == "as_sent" else "as_sent")
     sb.reset()
-    assert requests.get(f"{sb.url}/_sandbox/config", timeout=10).json()["ledger_balance"] == "recompute"
+    assert sb.config()["ledger_balance"] == start
 
 
 def test_start_flag_sets_the_value_reset_returns_to() -> None:
-    with running_sandbox("--ledger-balance", "as_sent") as started:
+    with running_sandbox("--profile", "documented", "--ledger-balance", "as_sent") as started:
         assert started.configure()["ledger_balance"] == "as_sent"
         started.configure(ledger_balance="recompute")
         started.reset()
