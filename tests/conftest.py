@@ -87,9 +87,28 @@ class SandboxControl:
         return response.json()["access_token"]
 
     def api(self, method: str, path: str, email: str = "admin@sandbox.test", **kwargs) -> requests.Response:
-        """Call the sandbox API as `email` (admin by default), e.g. api("GET", "/api/billing/coworkerinvoices")."""
+        """Call the sandbox API as `email` (admin by default), e.g. api("GET", "/api/billing/coworkerinvoices").
+
+        A `dir` in `params` is written as the seed docs read it (1 ascending, -1 descending) and sent in the
+        reading the sandbox uses now (`dir_ascending`), so a test's own oracle reads the same under every
+        profile. Tests of the `dir` reading itself call the API directly."""
+        params = kwargs.get("params")
+        if isinstance(params, dict) and "dir" in params:
+            kwargs["params"] = {**params, "dir": self.sort_dir(descending=str(params["dir"]).strip() == "-1")}
         headers = {"Authorization": f"Bearer {self.api_token(email)}"}
         return self.http.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
+
+    def create_answers_carry_the_record(self) -> bool:
+        """Whether a create answer carries the whole record (the observed profile), so the dashboard needs
+        no get-one after a create."""
+        return self.config()["profile"] == "observed"
+
+    def sort_dir(self, *, descending: bool) -> str:
+        """The `dir` value meaning ascending / descending for the sandbox as it is configured now."""
+        ascending = self.config()["dir_ascending"]
+        if not descending:
+            return str(ascending)
+        return "-1" if ascending == 1 else "1"
 
 
 @contextlib.contextmanager

@@ -88,10 +88,11 @@ class NexudusClient:
         return self._batch(PAYMENT_TOKENS, ids)
 
     def create_payment_token(self, draft: PaymentTokenDraft) -> WriteResult:
-        return self._write(PAYMENT_TOKENS, "POST", payment_token_body(draft))
+        return self._write(PAYMENT_TOKENS, "POST", payment_token_body(draft), secrets=(draft.token,))
 
     def update_payment_token(self, token_id: int, draft: PaymentTokenDraft) -> WriteResult:
-        return self._write(PAYMENT_TOKENS, "PUT", {"Id": token_id, **payment_token_body(draft)}, token_id)
+        body = {"Id": token_id, **payment_token_body(draft)}
+        return self._write(PAYMENT_TOKENS, "PUT", body, token_id, secrets=(draft.token,))
 
     def delete_payment_token(self, token_id: int) -> WriteResult:
         return self._delete(PAYMENT_TOKENS, token_id)
@@ -161,10 +162,12 @@ class NexudusClient:
         return [resource.parse(item) for item in data]
 
     def _write(self, resource: Resource[Any], method: str, body: Mapping[str, object],
-               record_id: int | None = None) -> WriteResult:
+               record_id: int | None = None, secrets: tuple[str | None, ...] = ()) -> WriteResult:
+        """`secrets`: values the answer's message may echo (a payment token names itself by its token)."""
         action = "Create" if method == "POST" else "Edit"
         data = self._call(method, resource.path, role=f"{resource.entity}-{action}", body=body)
-        result = write_result(data, known_id=record_id, parse_record=resource.parse if method == "POST" else None)
+        result = write_result(data, known_id=record_id, parse_record=resource.parse if method == "POST" else None,
+                              secrets=secrets)
         if result.record is not None and result.id is not None:
             self._created[(resource.path, result.id)] = result.record
         return result

@@ -19,6 +19,7 @@ from .records import (
     LedgerEntry,
     PaymentToken,
     WriteResult,
+    mask_token,
     parse_datetime,
     parse_int,
     parse_str,
@@ -196,11 +197,18 @@ def ledger_entry_body(draft: LedgerEntryDraft) -> dict[str, object]:
 
 
 def write_result(
-    data: object, *, known_id: int | None, parse_record: Callable[[Mapping[str, Any]], Any] | None = None
+    data: object,
+    *,
+    known_id: int | None,
+    parse_record: Callable[[Mapping[str, Any]], Any] | None = None,
+    secrets: tuple[str | None, ...] = (),
 ) -> WriteResult:
     """The write envelope. `Value` is `{"Id": n}` in the docs; live create answers carry the whole record,
     which `parse_record` turns into `WriteResult.record` (left None when the record is absent or unreadable:
-    the write itself succeeded, and the caller can still read the record by its Id)."""
+    the write itself succeeded, and the caller can still read the record by its Id).
+
+    Live messages name the record (`... "<ToStringText>" was successfully created.`), and a payment
+    token's ToStringText is its token string: every one of `secrets` is masked in the message."""
     if not isinstance(data, Mapping):
         raise NexudusMalformedResponse("A write answer came back without its envelope.")
     value = data.get("Value")
@@ -213,9 +221,13 @@ def write_result(
             record = parse_record(value)
         except NexudusMalformedResponse:
             record = None
+    message = parse_str(data.get("Message")) or ""
+    for secret in secrets:
+        if secret and secret.strip():
+            message = message.replace(secret, mask_token(secret))
     return WriteResult(
         id=record_id if record_id is not None else known_id,
-        message=parse_str(data.get("Message")) or "",
+        message=message,
         updated_on=parse_datetime(data.get("UpdatedOn")),
         updated_by=parse_str(data.get("UpdatedBy")),
         record=record,

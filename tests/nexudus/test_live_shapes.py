@@ -255,3 +255,15 @@ def test_ledger_query_sorted_ascending_under_the_default_reading(nexudus, client
     )
     client.search_ledger_entries(LedgerEntryQuery(order_by="transaction_date"))
     assert len(nexudus.calls) == 1
+
+
+def test_a_token_string_echoed_in_the_create_message_is_masked(nexudus, client):
+    secret = "pm_1SecretTokenValue9876"
+    record = {"Id": 7, "CoworkerInvoiceId": 4, "Token": secret, "ToStringText": secret}
+    nexudus.post(
+        TOKENS,
+        json={**_created(record), "Message": f'Coworker Invoice Payment Token "{secret}" was successfully created.'},
+    )
+    result = client.create_payment_token(PaymentTokenDraft(coworker_invoice_id=4, token=secret))
+    assert secret not in result.message and result.message.endswith('"••••••••9876" was successfully created.')
+    assert result.record.token == secret  # the record itself is the caller's, masked where it is shown
