@@ -1,7 +1,9 @@
 """Shared fixtures: the Nexudus sandbox as a real HTTP server, and a real browser (Debian's Chromium).
 
-- `sandbox` (session): starts the sandbox (`python -m sandbox`) on a free port with an in-memory database and
-  throttling off, and gives a `SandboxControl` for its `/_sandbox/` controls.
+- `sandbox` (session): starts the sandbox (`python -m sandbox`) on a free port with an in-memory database,
+  throttling off and the profile `SANDBOX_PROFILE` names (default `observed`; `make test` runs a second
+  stage with `documented`), and gives a `SandboxControl` for its `/_sandbox/` controls. A test of behaviour
+  only one reading has pins it: `@pytest.mark.sandbox_profile("documented", **knobs)`.
 - `upstream` (function): points the dashboard's settings at that sandbox and resets it to the seed,
   with faults, counters and config cleared, so every test starts from the same upstream.
 - `browser` / `page`: Playwright driving /usr/bin/chromium headless; never a downloaded browser.
