@@ -35,12 +35,25 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Use
     if user is not None and not user.is_active:
         raise AccountDisabled()
     account = getattr(user, "nexudus_account", None) if user else None
-    client_id = account.client_id if account else new_client_id()
-    tokens = token_password_grant(
-        username=email, password=password, client_id=client_id, totp=totp or None,
-        base_url=settings.NEXUDUS_API_URL,
-    )
-    return signin_complete(email=email, client_id=client_id, tokens=tokens)
+    if account is None:
+        client_id = new_client_id()
+        tokens = token_password_grant(
+            username=email, password=password, client_id=client_id, totp=totp or None,
+            base_url=settings.NEXUDUS_API_URL,
+        )
+        return signin_complete(email=email, client_id=client_id, tokens=tokens)
+    # One token set per person, shared by all their sessions: a new sign-in replaces it for every session.
+    # Nexudus invalidates a client_id's earlier refresh tokens when it grants a new token for it, so the
+    # grant runs under the same row lock as a refresh (accounts.tokens): a refresh in flight with the old
+    # refresh token finishes first (and this sign-in then supersedes it), or waits and finds the new tokens
+    # stored. Either way no open session of this person is signed out by a sign-in elsewhere.
+    with transaction.atomic(durable=True):
+        NexudusAccount.objects.select_for_update().filter(pk=account.pk).first()
+        tokens = token_password_grant(
+            username=email, password=password, client_id=account.client_id, totp=totp or None,
+            base_url=settings.NEXUDUS_API_URL,
+        )
+        return signin_complete(email=email, client_id=account.client_id, tokens=tokens)
 
 
 @transaction.atomic

@@ -63,7 +63,8 @@ class LedgerEntryTable(NexudusTable):
     credit = MoneyColumn(verbose_name="Credit")
     balance = MoneyColumn(verbose_name="Balance")
     payment_gateway = tables.Column(verbose_name="Gateway")
-    billed = tables.BooleanColumn(verbose_name="Billed", yesno="Yes,No")
+    # None: Nexudus did not give it (live ledger records omit Billed), which is not "No".
+    billed = tables.BooleanColumn(verbose_name="Billed", yesno="Yes,No", null=True, default="not given by Nexudus")
 
     # The file holds every field of an entry; money stays plain, with its currency in a column of its own.
     csv = (

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from dashboard.core import security as _security
 
@@ -196,6 +197,12 @@ NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
 NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", os.environ.get("GUNICORN_THREADS", "8")))
 NEXUDUS_POOL_BLOCK = env_bool("NEXUDUS_POOL_BLOCK", True)
 # Refresh the access token this many seconds before Nexudus says it expires.
+# The `dir` value Nexudus reads as ascending: the docs disagree (1 ascending / -1 descending on one page;
+# 0 ascending / 1 descending on learn.nexudus.com and in the .NET SDK docs, the reading two of the three
+# sources give, hence the default). `manage.py nexudus_doctor` tells which one the configured Nexudus uses.
+NEXUDUS_SORT_DIR_ASCENDING = int(os.environ.get("NEXUDUS_SORT_DIR_ASCENDING", "0"))
+if NEXUDUS_SORT_DIR_ASCENDING not in (0, 1):
+    raise ImproperlyConfigured("NEXUDUS_SORT_DIR_ASCENDING must be 0 or 1.")
 NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 # Prefix of the client_id this dashboard registers per user, so its refresh tokens never collide with
 # the ones the same person uses in other Nexudus tools.

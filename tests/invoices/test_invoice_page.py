@@ -84,7 +84,7 @@ def test_page_costs_the_three_concurrent_reads_and_tokens_come_with_providers_af
     assert "<html" not in html and 'id="invoice-tokens"' in html and "hx-get" not in html
     from dashboard.nexudus.enums import RegularPaymentProvider
 
-    assert RegularPaymentProvider(full["RegularPaymentProvider"]).label in html
+    assert RegularPaymentProvider.parse(full["RegularPaymentProvider"]).label in html  # number or name
 
 
 def test_without_javascript_the_page_can_load_the_providers_itself(agent_client, upstream):

@@ -151,8 +151,10 @@ def test_confirm_reads_only_the_current_balance_before_writing(ops_client, upstr
     upstream.reset_counters()
     response = post_entry(ops_client, data, action="confirm", key=key)
     entry_id = created_id(response)
-    assert calls(upstream, SEARCH) == 1 and calls(upstream, CREATE) == 1 and calls(upstream, GET_ONE) == 1
-    assert calls(upstream) == 3  # no business, customer or invoice get again
+    # The get-one of the saved entry only when the create answer did not carry it (observed: it does).
+    get_one = 0 if upstream.create_answers_carry_the_record() else 1
+    assert calls(upstream, SEARCH) == 1 and calls(upstream, CREATE) == 1 and calls(upstream, GET_ONE) == get_one
+    assert calls(upstream) == 2 + get_one  # no business, customer or invoice get again
     saved = upstream.api("GET", f"{LEDGER_API}/{entry_id}").json()
     assert Decimal(str(saved["Balance"])) == before - Decimal("2.00")
 

@@ -67,7 +67,8 @@ class Command(BaseCommand):
             )
         port = str(upstream.port or 80)
         process = subprocess.Popen(
-            [sys.executable, "-m", "sandbox", "--port", port],
+            # The sandbox reads `dir` the way the dashboard is set to send it (NEXUDUS_SORT_DIR_ASCENDING).
+            [sys.executable, "-m", "sandbox", "--port", port, f"--dir-ascending={settings.NEXUDUS_SORT_DIR_ASCENDING}"],
             cwd=settings.BASE_DIR,
             start_new_session=True,  # Ctrl-C is handled here, then passed on in order
         )
