@@ -22,15 +22,23 @@ from django.conf import settings
 
 from .answers import raise_for_response
 from .auth import token_password_grant
-from .enums import PaymentProvider, RegularPaymentProvider
+from .enums import LabelledEnum, PaymentProvider, RegularPaymentProvider
 from .errors import NexudusError, NexudusMalformedResponse, NexudusPermissionDenied
 from .http import send
 from .records import parse_datetime, parse_decimal
 from .wire import BUSINESSES, COWORKERS, INVOICES, LEDGER_ENTRIES, PAYMENT_TOKENS, Resource
 
 _FRACTION = re.compile(r":\d\d(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$")
-THROTTLE_HEADERS = ("retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
-                    "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "ratelimit-policy")
+THROTTLE_HEADERS = (
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "ratelimit-policy",
+)
 # Roles the dashboard needs that a read-only probe cannot check.
 WRITE_ROLES = [f"{PAYMENT_TOKENS.entity}-Create", f"{LEDGER_ENTRIES.entity}-Create"]
 
@@ -77,8 +85,9 @@ class _Probe:
 def sign_in(*, email: str, password: str, totp: str | None = None, url: str | None = None) -> str:
     """An access token for the doctor's probes (raises the sign-in errors, e.g. NexudusTwoFactorRequired)."""
     client_id = f"{settings.NEXUDUS_CLIENT_ID_PREFIX}-doctor-{uuid.uuid4().hex[:12]}"
-    return token_password_grant(username=email, password=password, client_id=client_id, totp=totp,
-                                base_url=url or settings.NEXUDUS_API_URL).access_token
+    return token_password_grant(
+        username=email, password=password, client_id=client_id, totp=totp, base_url=url or settings.NEXUDUS_API_URL
+    ).access_token
 
 
 def examine(access_token: str, *, url: str | None = None) -> Report:
@@ -96,6 +105,7 @@ def examine(access_token: str, *, url: str | None = None) -> Report:
 
 
 # --- the checks -------------------------------------------------------------------------------------
+
 
 def _roles(probe: _Probe, report: Report) -> set[str]:
     """Which List/Read roles the account has: a search of one record, then a get-one of it."""
@@ -119,8 +129,14 @@ def _roles(probe: _Probe, report: Report) -> set[str]:
         except NexudusPermissionDenied:
             missing.append(read)
     if missing:
-        report.add("Roles", "The account has " + (", ".join(sorted(allowed)) or "none of the read roles")
-                   + ". Missing: " + ", ".join(missing) + ". Pages that need them will say so.")
+        report.add(
+            "Roles",
+            "The account has "
+            + (", ".join(sorted(allowed)) or "none of the read roles")
+            + ". Missing: "
+            + ", ".join(missing)
+            + ". Pages that need them will say so.",
+        )
     else:
         report.add("Roles", "The account has every List and Read role the dashboard needs.")
     report.add("Roles", "Not checked (checking would write): " + ", ".join(WRITE_ROLES) + ".")
@@ -135,8 +151,11 @@ def _first_listable(allowed: set[str]) -> Resource[Any] | None:
 
 
 def _ids(page: Any) -> list[int]:
-    return [int(r["Id"]) for r in (page.get("Records") or []) if isinstance(r, Mapping)] if isinstance(
-        page, Mapping) else []
+    return (
+        [int(r["Id"]) for r in (page.get("Records") or []) if isinstance(r, Mapping)]
+        if isinstance(page, Mapping)
+        else []
+    )
 
 
 def _sort_direction(probe: _Probe, report: Report, allowed: set[str]) -> tuple[list[Mapping[str, Any]], int | None]:
@@ -159,14 +178,16 @@ def _sort_direction(probe: _Probe, report: Report, allowed: set[str]) -> tuple[l
     elif down == sorted(down, reverse=True) and down != sorted(down) and up == sorted(up):
         seen = 1  # dir=1 ascending, dir=-1 descending
     if seen is None:
-        report.add("Sort direction", "Could not tell: neither dir=1 nor dir=-1 came back in descending order.",
-                   disagrees=True)
+        report.add(
+            "Sort direction", "Could not tell: neither dir=1 nor dir=-1 came back in descending order.", disagrees=True
+        )
         return records, None
     meaning = "0 means ascending and 1 descending" if seen == 0 else "1 means ascending and -1 descending"
     words = f"dir={1 if seen == 0 else -1} came back newest first: {meaning}."
     if configured != seen:
-        words += (f" The dashboard is set to NEXUDUS_SORT_DIR_ASCENDING={configured}: every sorted listing "
-                  "would be reversed.")
+        words += (
+            f" The dashboard is set to NEXUDUS_SORT_DIR_ASCENDING={configured}: every sorted listing would be reversed."
+        )
     report.add("Sort direction", words, setting=f"NEXUDUS_SORT_DIR_ASCENDING={seen}", disagrees=configured != seen)
     return records, seen
 
@@ -174,9 +195,11 @@ def _sort_direction(probe: _Probe, report: Report, allowed: set[str]) -> tuple[l
 def _enum_encoding(probe: _Probe, report: Report, allowed: set[str]) -> None:
     """Enums in lists and in single records: numbers, names, or both."""
     samples: list[tuple[str, object]] = []
-    checks = [(PAYMENT_TOKENS, "RegularPaymentProvider", RegularPaymentProvider),
-              (LEDGER_ENTRIES, "PaymentGatewayName", PaymentProvider),
-              (COWORKERS, "CoworkerType", None)]
+    checks: list[tuple[Resource[Any], str, type[LabelledEnum] | None]] = [
+        (PAYMENT_TOKENS, "RegularPaymentProvider", RegularPaymentProvider),
+        (LEDGER_ENTRIES, "PaymentGatewayName", PaymentProvider),
+        (COWORKERS, "CoworkerType", None),
+    ]
     unknown: list[str] = []
     for resource, prop, enum in checks:
         if f"{resource.entity}-List" not in allowed:
@@ -245,23 +268,33 @@ def _ledger_chain(probe: _Probe, report: Report, allowed: set[str], ascending: i
         report.add("Ledger balances", "Not checked: there are no ledger entries.")
         return
     coworker, business = newest[0].get("CoworkerId"), newest[0].get("BusinessId")
-    page = probe.get(LEDGER_ENTRIES.path, {
-        f"{LEDGER_ENTRIES.entity}_Coworker": str(coworker), f"{LEDGER_ENTRIES.entity}_Business": str(business),
-        "size": "1000"})
-    entries = sorted((r for r in page.get("Records") or [] if isinstance(r, Mapping)),
-                     key=lambda r: (str(r.get("TransactionDate") or ""), int(r["Id"])))[-6:]
+    page = probe.get(
+        LEDGER_ENTRIES.path,
+        {
+            f"{LEDGER_ENTRIES.entity}_Coworker": str(coworker),
+            f"{LEDGER_ENTRIES.entity}_Business": str(business),
+            "size": "1000",
+        },
+    )
+    entries = sorted(
+        (r for r in page.get("Records") or [] if isinstance(r, Mapping)),
+        key=lambda r: (str(r.get("TransactionDate") or ""), int(r["Id"])),
+    )[-6:]
     if len(entries) < 2:
         report.add("Ledger balances", "Not checked: the newest customer has fewer than two entries.")
         return
     breaks = 0
     for before, entry in zip(entries, entries[1:], strict=False):
-        expected = (_money(before, "Balance") + _money(entry, "Debit") - _money(entry, "Credit"))
+        expected = _money(before, "Balance") + _money(entry, "Debit") - _money(entry, "Credit")
         breaks += expected != _money(entry, "Balance")
     checked = f"{len(entries)} consecutive entries of customer {coworker} at location {business}"
     if breaks:
-        report.add("Ledger balances", f"Balances do not chain in {breaks} of {len(entries) - 1} steps ({checked}): "
-                   "this Nexudus keeps the Balance each writer sent, so a wrong one stays wrong. The dashboard "
-                   "sends the running balance it expects; show Nexudus's balances with care.")
+        report.add(
+            "Ledger balances",
+            f"Balances do not chain in {breaks} of {len(entries) - 1} steps ({checked}): "
+            "this Nexudus keeps the Balance each writer sent, so a wrong one stays wrong. The dashboard "
+            "sends the running balance it expects; show Nexudus's balances with care.",
+        )
     else:
         report.add("Ledger balances", f"Balances chain ({checked}): each is the one before plus debit minus credit.")
 
@@ -278,15 +311,21 @@ def _throttling(report: Report) -> None:
         shown = ", ".join(f"{name}: {value}" for name, value in sorted(report.headers_seen.items()))
         report.add("Throttling", f"Throttle headers seen: {shown}. The dashboard honours Retry-After on 409 and 429.")
     else:
-        report.add("Throttling", "No throttle headers on ordinary answers (none is documented there). Throttled "
-                   "answers may be 409 (empty body, Retry-After) or 429 ('Wait N seconds'): the dashboard reads both.")
+        report.add(
+            "Throttling",
+            "No throttle headers on ordinary answers (none is documented there). Throttled "
+            "answers may be 409 (empty body, Retry-After) or 429 ('Wait N seconds'): the dashboard reads both.",
+        )
 
 
 def _latency(report: Report) -> None:
     times = report.latencies_ms
     if times:
-        report.add("Latency", f"{len(times)} reads: median {statistics.median(times):.0f} ms, slowest "
-                   f"{max(times):.0f} ms (NEXUDUS_READ_TIMEOUT is {settings.NEXUDUS_READ_TIMEOUT} s).")
+        report.add(
+            "Latency",
+            f"{len(times)} reads: median {statistics.median(times):.0f} ms, slowest "
+            f"{max(times):.0f} ms (NEXUDUS_READ_TIMEOUT is {settings.NEXUDUS_READ_TIMEOUT} s).",
+        )
 
 
 def describe_failure(error: NexudusError) -> str:
