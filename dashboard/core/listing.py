@@ -87,6 +87,7 @@ from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 
 from .forms import MAX_INT32, SearchForm
 from .models import TablePreference
+from .params import parse_int
 from .preferences import (
     SAVED_VIEW_TABLES,
     apply_columns,
@@ -112,10 +113,7 @@ class TableParams:
 
 
 def _last_int(params: QueryDict, name: str) -> int | None:
-    raw = (params.get(name) or "").strip()
-    if not raw or len(raw) > 12 or not raw.lstrip("-").isdigit():
-        return None
-    return int(raw)
+    return parse_int(params.get(name), min_value=-MAX_INT32, max_value=MAX_INT32)
 
 
 def clamp_per_page(value: int | None) -> int:

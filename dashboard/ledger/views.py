@@ -20,6 +20,7 @@ from dashboard.core.listing import (
     table_params,
     wants_fragment,
 )
+from dashboard.core.params import last_id
 from dashboard.core.preferences import apply_columns
 from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
@@ -87,8 +88,7 @@ def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpRespons
 
 
 def _business_param(request: HttpRequest) -> int | None:
-    raw = (request.GET.get("business") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    return last_id(request.GET, "business")
 
 
 @require_GET
@@ -224,8 +224,7 @@ def pick_coworker_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def pick_invoice_view(request: HttpRequest) -> HttpResponse:
-    raw = (request.GET.get("coworker_id") or "").strip()
-    coworker_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    coworker_id = last_id(request.GET, "coworker_id")
     return _picker(
         request,
         lambda client, text: [
