@@ -227,6 +227,7 @@ def test_too_many_query_fields_is_400_not_500(ops_client, settings):
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
         response = ops_client.get(f"/payment-tokens/?{query}", **headers)
         assert response.status_code == 400
+        assert response["X-Request-Id"]  # the request log line and its id survive the refusal
 
 
 class _UnreadableRequest:
@@ -304,3 +305,10 @@ def test_an_account_switched_off_here_does_not_use_up_the_address_budget(
     for _ in range(3):
         assert sign_in(client, email="agent@sandbox.test").status_code == 403
     assert sign_in(client, email="ops@sandbox.test").status_code == 302
+
+
+def test_choices_are_exact_keys_or_nothing():
+    assert params.parse_choice(" csv ", {"csv": "text/csv"}) == "text/csv"
+    assert params.parse_choice("CSV", {"csv": "text/csv"}) is None
+    assert params.parse_choice("per_page", ["per_page", "columns"]) == "per_page"
+    assert params.parse_choice(["per_page"], ["per_page"]) is None
