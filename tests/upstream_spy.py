@@ -51,7 +51,8 @@ class UpstreamSpy:
         return found
 
 
-NUMBER = re.compile(r"-?[0-9]+(?:,[0-9]+)*", re.ASCII)
+# A number, or a batch read's bracketed list of ids (`id=[1,2,3]`, documented Nexudus syntax).
+NUMBER = re.compile(r"-?[0-9]+|\[[0-9]+(?:,[0-9]+)*\]", re.ASCII)
 #: Upstream parameters that carry ids or paging (see dashboard/nexudus/wire.py): numbers, never text.
 NUMERIC_SUFFIXES = ("_Coworker", "_CoworkerInvoice", "_Business")
 
