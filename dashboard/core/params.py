@@ -26,6 +26,9 @@ MAX_NUMBER_LENGTH = 40
 _INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _ID = re.compile(r"#?\s*([0-9]+)", re.ASCII)
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+# What a person may type into an amount box: a plain decimal, or scientific notation ("1e3", bounded by the
+# field's own validators), ASCII only.
+_DECIMAL_INPUT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII)
 
 ID_MESSAGE = "Enter a whole number from 1 to 2147483647, like 1234."
@@ -178,21 +181,24 @@ class IdField(forms.IntegerField):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         text = _text(value)
+        if text is not None and _INTEGER.fullmatch(text):
+            return int(text)  # "-4", "0", "99999999999": the min/max validators say what the range is
         match = _ID.fullmatch(text) if text is not None else None
         if match is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(match.group(1))  # the range is the min/max validators' (their messages say it)
+        return int(match.group(1))
 
 
 class DecimalField(forms.DecimalField):
-    """Django's DecimalField reading only plain ASCII decimals ("1e3", "١.٥" and "1_0" are refused)."""
+    """Django's DecimalField reading ASCII decimals only: "١.٥", "1_0", "NaN" and "Infinity" are refused
+    (Python's Decimal reads the first two); the field's validators bound the value and its places."""
 
     def to_python(self, value: Any) -> Decimal | None:
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, Decimal):
             return value
-        if parse_decimal(str(value)) is None:
+        if not _DECIMAL_INPUT.fullmatch(str(value).strip()):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
