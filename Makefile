@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean screenshots
+.PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean screenshots fuzz
 
 # The stamp is rebuilt whenever pyproject.toml changes, so a pull that adds a dependency installs it.
 $(STAMP): pyproject.toml
@@ -65,6 +65,13 @@ fmt: install
 sandbox: install
 	$(PY) manage.py nexudus_sandbox
 
+# Property-based tests (tests/fuzz) with the long Hypothesis profile: FUZZ_EXAMPLES (default 5000) random
+# examples per test; failures are kept in .hypothesis/ and replayed first on the next run. `make test` runs
+# the same tests with the short, derandomized `ci` profile. Leave it running; Ctrl-C stops it.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest tests/fuzz -p no:cacheprovider \
+		--hypothesis-show-statistics -x -q
+
 # README screenshots (docs/screenshots/*.png): sandbox + dashboard on free ports, signed in as ops, Chromium.
 # pngquant makes them smaller when it can be installed (root: Debian's package); Pillow is the fallback.
 screenshots: install chromium
@@ -74,7 +81,7 @@ screenshots: install chromium
 
 clean:
 	-scripts/services.sh stop
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .ruff_cache .hypothesis
 
 # Benchmark (issue 9): sandbox + gunicorn (production settings) on loopback, load, profile, page weight.
 # Prints every figure next to its target; writes bench/results.json and the results block of bench/README.md.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("dashboard.audit.urls")),
 ]
 
+handler400 = "dashboard.core.views.bad_request"
 handler403 = "dashboard.core.views.permission_denied"
 handler404 = "dashboard.core.views.page_not_found"
 handler500 = "dashboard.core.views.server_error"

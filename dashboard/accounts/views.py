@@ -119,6 +119,7 @@ def _password_step(request: HttpRequest, next_url: str) -> HttpResponse:
         form.add_error(None, WRONG_CREDENTIALS)
         return _page(request, next_url, form=form)
     except (AccountDisabled, NexudusError) as exc:
+        throttle.forget_unjudged(exc)
         return _refused(request, next_url, form, exc)
     return _signed_in(request, user, throttle, next_url)
 
@@ -144,6 +145,7 @@ def _code_step(request: HttpRequest, next_url: str) -> HttpResponse:
         form.add_error("code", WRONG_CODE)
         return _page(request, next_url, form=form, email=email)
     except (AccountDisabled, NexudusError) as exc:
+        throttle.forget_unjudged(exc)
         return _refused(request, next_url, form, exc, email=email)
     return _signed_in(request, user, throttle, next_url)
 

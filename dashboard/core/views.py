@@ -11,8 +11,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -82,6 +90,18 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A body or query Django refused to read (non-UTF-8 form, too many fields, too large).
+
+    Rendered without the request: context processors, CSRF checks (Django's default handler is wrapped
+    in `requires_csrf_token`, which reads request.POST) and templates must not touch the data again, as
+    reading it raises the same error and the 400 would become a 500. Only the HX-Request header is read.
+    """
+    fragment = request.headers.get("HX-Request") == "true"
+    body = render_to_string("errors/_400.html" if fragment else "errors/400.html")
+    return HttpResponseBadRequest(body)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from dashboard.core.forms import MAX_INT32
+from dashboard.core.params import parse_id
 from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.core.templatetags.billing import money
 from dashboard.nexudus.client import NexudusClient
@@ -40,7 +40,6 @@ NUMBER_MIN_LENGTH = 3
 LAST_CHARS = 4
 INVOICE_LIMIT = 20
 TOKEN_SCAN = 100  # token search rows read to find the ones ending with the 4 characters
-_ID = re.compile(r"#?\s*(\d{1,10})")
 _MASK = re.compile(r"^[•*·.…\s]+")
 
 KIND_LABELS = {"invoice": "Invoice", "ledger_entry": "Ledger entry", "payment_token": "Payment token"}
@@ -83,8 +82,7 @@ class FindPlan:
 def plan(text: str) -> FindPlan:
     """Which searches `text` calls for (see the module docstring)."""
     text = text.strip()
-    match = _ID.fullmatch(text)
-    record_id = int(match.group(1)) if match and 1 <= int(match.group(1)) <= MAX_INT32 else None
+    record_id = parse_id(text)
     number = text if len(text) >= NUMBER_MIN_LENGTH else None
     tail = _MASK.sub("", text)
     last_chars = tail if len(tail) == LAST_CHARS and not tail.isspace() else None

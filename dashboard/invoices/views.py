@@ -9,8 +9,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.forms import MAX_INT32
 from dashboard.core.htmx import vary_on_htmx, wants_fragment
+from dashboard.core.params import MAX_INT32
 from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records

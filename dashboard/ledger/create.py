@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.forms import id_prefill
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
+from dashboard.core.params import id_prefill
 from dashboard.core.problems import attempt, form_problem
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.nexudus.errors import NexudusError
@@ -131,8 +131,10 @@ def _remember_parties(request: HttpRequest, key: str, fingerprint: Any, parties:
     }
     kept = dict(request.session.get(REVIEWED_PARTIES_SESSION_KEY, {}))
     kept.pop(key, None)
-    if records["business"] is not None and records["coworker"] is not None and (
-        parties.invoice is None or records["invoice"] is not None
+    if (
+        records["business"] is not None
+        and records["coworker"] is not None
+        and (parties.invoice is None or records["invoice"] is not None)
     ):
         kept[key] = {"fingerprint": fingerprint, "warnings": list(parties.warnings), **records}
     request.session[REVIEWED_PARTIES_SESSION_KEY] = dict(list(kept.items())[-REVIEWED_PARTIES_KEPT:])

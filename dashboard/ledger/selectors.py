@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from dashboard.core.params import parse_id
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
@@ -297,8 +298,7 @@ def _business_choice(client: NexudusClient, business_id: int) -> BusinessChoice 
 
 
 def _as_id(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+    return parse_id(text)
 
 
 def _with_exact(getter, text: str, found: list) -> list:

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
-from dashboard.core.forms import MAX_INT32
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.listing.query import table_params
 from dashboard.core.listing.search import build_table, preference_context, remember_table_choices, render_search
+from dashboard.core.params import MAX_INT32, last_id
 from dashboard.core.preferences import apply_columns
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.nexudus.queries import LedgerEntryQuery
@@ -75,8 +75,7 @@ def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpRespons
 
 
 def _business_param(request: HttpRequest) -> int | None:
-    raw = (request.GET.get("business") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    return last_id(request.GET, "business")
 
 
 @require_GET
@@ -193,8 +192,7 @@ def pick_coworker_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def pick_invoice_view(request: HttpRequest) -> HttpResponse:
-    raw = (request.GET.get("coworker_id") or "").strip()
-    coworker_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    coworker_id = last_id(request.GET, "coworker_id")
     return _picker(
         request,
         lambda client, text: [

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
-from dashboard.core.forms import MAX_INT32, id_prefill
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.listing.search import render_search
+from dashboard.core.params import MAX_INT32, id_prefill
 from dashboard.core.problems import upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.nexudus.records import PaymentToken

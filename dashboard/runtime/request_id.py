@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
 
@@ -86,7 +87,10 @@ class RequestIdMiddleware:
 
 def query_names(request: HttpRequest) -> list[str]:
     """The distinct query-string parameter names, sorted; never their values."""
-    names = sorted({name[:_MAX_QUERY_NAME_LENGTH] for name in request.GET})
+    try:
+        names = sorted({name[:_MAX_QUERY_NAME_LENGTH] for name in request.GET})
+    except SuspiciousOperation:  # too many fields: Django answered 400, and the line must still be written
+        return []
     return names[:_MAX_QUERY_NAMES]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 
-from dashboard.core.forms import MAX_INT32
+from dashboard.core.params import MAX_INT32, parse_int
 
 
 def page_sizes() -> tuple[int, ...]:
@@ -26,10 +26,7 @@ class TableParams:
 
 
 def _last_int(params: QueryDict, name: str) -> int | None:
-    raw = (params.get(name) or "").strip()
-    if not raw or len(raw) > 12 or not raw.lstrip("-").isdigit():
-        return None
-    return int(raw)
+    return parse_int(params.get(name), min_value=-MAX_INT32, max_value=MAX_INT32)
 
 
 def clamp_per_page(value: int | None) -> int:
