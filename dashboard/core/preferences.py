@@ -52,6 +52,11 @@ def can_save_view(table_key: str | None) -> bool:
     return registered is not None and registered.saved_view_url is not None
 
 
+def saved_view_tables() -> list[str]:
+    """The keys of the tables whose searches can be saved as views."""
+    return sorted(key for key, registered in _TABLES.items() if registered.saved_view_url is not None)
+
+
 def preference_for(user: Any, table_key: str | None) -> TablePreference | None:
     if not table_key or not getattr(user, "is_authenticated", False):
         return None
