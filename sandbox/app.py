@@ -86,7 +86,7 @@ class Sandbox:
             wait = self.throttle.check(identity.key, request.method != "GET", config)
             if wait is not None:
                 return self._throttled(wait, config)
-        return handle(self.db, request, identity, target, config.role_error_status)
+        return handle(self.db, request, identity, target, config)
 
     def _count(self, request: Request) -> Identity | None:
         identity = self.tokens.authenticate(request.headers.get("authorization"))

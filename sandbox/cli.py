@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .app import Sandbox, Seeding
-from .config import Config
+from .config import CHOICES, Config
 from .db import Database
 from .seed import seed_database
 from .server import serve
@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime, seconds")
     parser.add_argument("--role-error-status", type=int, choices=(401, 403), default=401)
     parser.add_argument("--throttle-status", type=int, choices=(429, 409), default=429)
+    parser.add_argument(
+        "--ledger-balance",
+        choices=CHOICES["ledger_balance"],
+        default="recompute",
+        help="recompute: running balances recomputed (docs); as_sent: entries keep the Balance sent (seen live)",
+    )
     parser.add_argument("--password", default="sandbox", help="password of every demo user")
     parser.add_argument("--reset", action="store_true", help="re-seed the file database")
     parser.add_argument("--verbose", action="store_true", help="log every request")
@@ -56,6 +62,7 @@ def build(options: dict[str, Any]) -> Sandbox:
         throttle_status=options["throttle_status"],
         role_error_status=options["role_error_status"],
         token_lifetime_s=options["token_lifetime"],
+        ledger_balance=options.get("ledger_balance", "recompute"),
     )
     return Sandbox(db, defaults, seeding, password=options["password"])
 

@@ -8,6 +8,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+# Settings that take one of a few words, and the words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    # "recompute": Nexudus recomputes the running balance (the documented "Read-only" reading);
+    # "as_sent": the entry keeps the Balance the client sent, 0 when none (seen live, see README).
+    "ledger_balance": ("recompute", "as_sent"),
+}
+
 
 @dataclass(frozen=True)
 class Config:
@@ -19,6 +26,7 @@ class Config:
     write_limit_per_min: int = 60
     role_error_status: int = 401
     token_lifetime_s: int = 3600
+    ledger_balance: str = "recompute"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -31,6 +39,11 @@ class Config:
         for key, value in changes.items():
             if key not in known:
                 problems.append(f"{key}: unknown setting (known: {', '.join(known)})")
+            elif key in CHOICES:
+                if value not in CHOICES[key]:
+                    problems.append(f"{key}: must be one of {', '.join(CHOICES[key])}")
+                else:
+                    clean[key] = value
             elif key == "throttle":
                 if not isinstance(value, bool):
                     problems.append("throttle: must be true or false")

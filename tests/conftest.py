@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -86,14 +87,12 @@ class SandboxControl:
         return self.http.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[SandboxControl]:
+@contextlib.contextmanager
+def running_sandbox(*options: str) -> Iterator[SandboxControl]:
+    """A sandbox process (`python -m sandbox`, in memory, seed 1) with extra start `options`, until the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "sandbox",
-        "--port", str(port), "--memory", "--no-throttle", "--seed", "1",
-    ]
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--memory", "--seed", "1", *options]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while True:
@@ -116,6 +115,12 @@ def sandbox() -> Iterator[SandboxControl]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxControl]:
+    with running_sandbox("--no-throttle") as control:
+        yield control
 
 
 @pytest.fixture(autouse=True)
