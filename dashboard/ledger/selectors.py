@@ -40,8 +40,9 @@ def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
     return max(entries, key=_chain_key, default=None)
 
 
-def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: int) -> Decimal:
-    """The customer's balance at a business now: the Balance of their newest entry there (0 if none)."""
+def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id: int) -> LedgerEntry | None:
+    """The last entry of the customer's chain at a business (None if they have none): one search, newest
+    transaction date first, of a few entries so that several sharing that date are ordered by id here."""
     page = client.search_ledger_entries(
         LedgerEntryQuery(
             coworker_id=coworker_id,
@@ -51,7 +52,12 @@ def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: in
             size=NEWEST_WINDOW,
         )
     )
-    newest = _newest(page.items)
+    return _newest(page.items)
+
+
+def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: int) -> Decimal:
+    """The customer's balance at a business now: the Balance of their newest entry there (0 if none)."""
+    newest = ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id)
     return newest.balance if newest else Decimal("0")
 
 

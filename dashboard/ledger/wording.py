@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from dashboard.core.templatetags.billing import currency_places
 from dashboard.core.templatetags.billing import money as format_money
+from dashboard.core.upstream import UpstreamProblem
 
 # The most places any ISO 4217 currency in core's table uses (BHD, KWD...): finer is wrong everywhere.
 MAX_PLACES = 3
@@ -67,4 +68,25 @@ def entry_summary(
     return (
         f"{text}; balance goes from {balance_state(balance_before, currency_code)} "
         f"to {balance_state(after, currency_code)}."
+    )
+
+
+def balance_moved_note(moved, currency_code: str | None) -> str:
+    """Why a save stopped: the balance the review showed is no longer the customer's latest."""
+    return (
+        "Nothing was saved: the customer's balance changed since you reviewed this entry (someone else saved "
+        f"an entry for them). It was {balance_state(moved.reviewed, currency_code)}, it is now "
+        f"{balance_state(moved.current, currency_code)}. Check the new figures below, then save again."
+    )
+
+
+def ledger_busy_problem() -> UpstreamProblem:
+    """The refusal when another writer holds the customer's ledger for longer than we wait."""
+    return UpstreamProblem(
+        kind="ledger_busy",
+        title="Someone else is writing to this customer's ledger right now; nothing was saved — try again",
+        explanation="Another entry for this customer is being saved at this moment. Billing Desk writes one "
+        "entry at a time per customer, so every balance builds on the one before it.",
+        next_step="Your entry is kept below: save it again in a few seconds.",
+        can_retry=False,
     )
