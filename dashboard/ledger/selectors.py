@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,18 +13,14 @@ from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidat
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
 from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page
 
+from .chain import ChainCheck, chain_key, check_chain
+
 # How many recent entries the customer page reads for its chart and for the businesses list.
 HISTORY_SIZE = 200
 # Nexudus sorts by one field only; entries sharing the newest transaction date are told apart by id
 # here, so the newest few are read rather than exactly one.
 NEWEST_WINDOW = 10
 PICKER_SIZE = 10
-_EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
-def _chain_key(entry: LedgerEntry) -> tuple[datetime, int]:
-    """The order Nexudus chains running balances in: transaction date, then id."""
-    return (entry.transaction_date or entry.created_on or _EPOCH, entry.id)
 
 
 def ledger_entry_list(*, client: NexudusClient, query: LedgerEntryQuery) -> Page[LedgerEntry]:
@@ -37,7 +32,7 @@ def ledger_entry_get(*, client: NexudusClient, entry_id: int) -> LedgerEntry:
 
 
 def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
-    return max(entries, key=_chain_key, default=None)
+    return max(entries, key=chain_key, default=None)
 
 
 def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id: int) -> LedgerEntry | None:
@@ -162,6 +157,7 @@ class CustomerLedger:
     balance: Decimal
     history: list[LedgerEntry]
     history_truncated: bool
+    chain: ChainCheck  # whether the history adds up, entry by entry
 
     @property
     def currency_code(self) -> str | None:
@@ -170,7 +166,7 @@ class CustomerLedger:
 
 def _businesses_of(entries: list[LedgerEntry]) -> list[BusinessChoice]:
     seen: dict[int, BusinessChoice] = {}
-    for entry in sorted(entries, key=_chain_key, reverse=True):
+    for entry in sorted(entries, key=chain_key, reverse=True):
         if entry.business_id is not None and entry.business_id not in seen:
             seen[entry.business_id] = BusinessChoice(
                 id=entry.business_id,
@@ -245,7 +241,7 @@ def customer_ledger(
         )
         history = at_business.items
         truncated = at_business.total_items > len(at_business.items)
-    history = sorted(history, key=_chain_key)
+    history = sorted(history, key=chain_key)
     balance = history[-1].balance if history else Decimal("0")
     if chosen is not None and chosen.currency_code is None and history:
         chosen = BusinessChoice(id=chosen.id, name=chosen.name, currency_code=history[-1].currency_code)
@@ -256,6 +252,7 @@ def customer_ledger(
         balance=balance,
         history=history,
         history_truncated=truncated,
+        chain=check_chain(history, complete=not truncated),
     )
 
 

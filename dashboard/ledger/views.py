@@ -25,6 +25,7 @@ from dashboard.core.upstream import describe_upstream_error, render_upstream_pro
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery
 
+from .chain import chain_warning, owes_words
 from .chart import balance_chart
 from .forms import LedgerEntrySearchForm
 from .selectors import (
@@ -158,7 +159,9 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     context.update(
         {
             "ledger": ledger,
-            "balance_words": balance_in_words(ledger.balance, ledger.currency_code),
+            # What the entries add up to, with Nexudus's figure beside it when the chain breaks.
+            "balance_words": owes_words(ledger.chain),
+            "chain_warning": chain_warning(ledger.chain),
             "chart": balance_chart(
                 ledger.history,
                 currency_code=ledger.currency_code,

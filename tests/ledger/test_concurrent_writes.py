@@ -57,8 +57,9 @@ def test_two_instances_ten_writers_each_keep_the_chain_adding_up(locked_instance
     coworker_id, business_id = customer
     before = len(chain_of(upstream, coworker_id, business_id))
 
-    results = run_writers(locked_instances, coworker_id=coworker_id, business_id=business_id, per_instance=10,
-                          tag="locked")
+    results = run_writers(
+        locked_instances, coworker_id=coworker_id, business_id=business_id, per_instance=10, tag="locked"
+    )
 
     assert [r.unexpected for r in results if r.unexpected] == []
     acknowledged = [r for r in results if r.entry_id is not None]
@@ -91,8 +92,9 @@ def test_without_the_lock_the_same_run_breaks_the_chain(
             tmp_path_factory.mktemp("ledger-unlocked"), sandbox.url, static_root, lock=False, threads=3
         )
     try:
-        results = run_writers(instances, coworker_id=coworker_id, business_id=business_id, per_instance=3,
-                              tag="unlocked")
+        results = run_writers(
+            instances, coworker_id=coworker_id, business_id=business_id, per_instance=3, tag="unlocked"
+        )
     finally:
         for instance in instances:
             instance.stop()
