@@ -134,3 +134,23 @@ def owes_words(check: ChainCheck) -> str:
     if _rounded(check.entries_balance, check.currency_code) == _rounded(check.nexudus_balance, check.currency_code):
         return by_entries
     return f"{by_entries} by the entries; Nexudus shows {balance_state(check.nexudus_balance, check.currency_code)}"
+
+
+class ChainFollower:
+    """The chain check one entry at a time, for a stream in chain order (a CSV export, oldest first): each
+    entry is checked against the one before it of the same customer and business. O(1) memory per chain."""
+
+    def __init__(self) -> None:
+        self._previous: dict[ChainId, Decimal] = {}
+
+    def check(self, entry: LedgerEntry) -> str:
+        """'adds up', or 'expected GBP 120.00 owed, Nexudus shows GBP 95.00 owed'."""
+        key = (entry.coworker_id, entry.business_id)
+        expected = self._previous.get(key, Decimal("0")) + entry.debit - entry.credit
+        self._previous[key] = entry.balance
+        if _rounded(expected, entry.currency_code) == _rounded(entry.balance, entry.currency_code):
+            return "adds up"
+        return (
+            f"expected {balance_state(expected, entry.currency_code)}, "
+            f"Nexudus shows {balance_state(entry.balance, entry.currency_code)}"
+        )

@@ -56,6 +56,20 @@ def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: in
     return newest.balance if newest else Decimal("0")
 
 
+def customer_chain(*, client: NexudusClient, coworker_id: int, business_id: int) -> ChainCheck:
+    """The customer's chain at a business checked over their newest HISTORY_SIZE entries (one search)."""
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=coworker_id,
+            business_id=business_id,
+            order_by="transaction_date",
+            descending=True,
+            size=HISTORY_SIZE,
+        )
+    )
+    return check_chain(page.items, complete=page.total_items <= len(page.items))
+
+
 @dataclass(frozen=True)
 class EntryParties:
     """Who and what a new entry is about, as Nexudus knows them, and the balance before it."""

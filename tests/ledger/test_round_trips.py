@@ -36,9 +36,7 @@ class Rendezvous:
         return call
 
 
-def test_customer_ledger_with_its_business_reads_customer_history_and_table_together(
-    ops_client, upstream, monkeypatch
-):
+def test_customer_ledger_with_its_business_reads_customer_history_and_table_together(ops_client, upstream, monkeypatch):
     business = upstream.api("GET", "/api/spaces/coworkers/20001").json()["InvoicingBusinessId"]
     seen: list[Rendezvous] = []
     real_client = views.nexudus_client
@@ -153,8 +151,12 @@ def test_a_writer_between_review_and_save_stops_the_save_with_the_new_figures(op
     review = post_entry(ops_client, data, action="review", key=key).content.decode()
     assert f'data-balance-after="{reviewed - Decimal("2.00")}"' in review
     body = {
-        "BusinessId": business_id, "CoworkerId": coworker_id, "Description": "Meanwhile",
-        "Code": "CHRG", "Debit": 5, "Credit": 0,
+        "BusinessId": business_id,
+        "CoworkerId": coworker_id,
+        "Description": "Meanwhile",
+        "Code": "CHRG",
+        "Debit": 5,
+        "Credit": 0,
         "Balance": float(reviewed + 5),
     }
     assert upstream.api("POST", LEDGER_API, json=body).json()["WasSuccessful"]
