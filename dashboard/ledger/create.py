@@ -37,7 +37,7 @@ from dashboard.nexudus.records import Business, Coworker, Invoice
 from .forms import LedgerEntryForm
 from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
 from .services import BalanceMoved, LedgerBusy, ledger_entry_create
-from .wording import balance_moved_note, balance_state, entry_summary, ledger_busy_problem
+from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
 PURPOSE = "ledger:create"
@@ -225,6 +225,8 @@ def _review(
         balance_before=parties.balance_before,
     )
     warnings = list(parties.warnings)
+    if back_dated := back_dated_warning(data.get("transaction_date"), parties.latest_entry):
+        warnings.append(back_dated)
     if form.both_amounts:
         warnings.insert(
             0,
@@ -287,7 +289,8 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
         return _review(request, form, parties, problem=ledger_busy_problem())
     except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
-        return _review(request, form, dataclasses.replace(parties, balance_before=moved.current), moved=moved)
+        moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
+        return _review(request, form, moved_parties, moved=moved)
     outcome = _await_first_answer(request, key, outcome)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:

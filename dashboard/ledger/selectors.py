@@ -50,12 +50,6 @@ def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id:
     return _newest(page.items)
 
 
-def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: int) -> Decimal:
-    """The customer's balance at a business now: the Balance of their newest entry there (0 if none)."""
-    newest = ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id)
-    return newest.balance if newest else Decimal("0")
-
-
 def customer_chain(*, client: NexudusClient, coworker_id: int, business_id: int) -> ChainCheck:
     """The customer's chain at a business checked over their newest HISTORY_SIZE entries (one search)."""
     page = client.search_ledger_entries(
@@ -79,6 +73,7 @@ class EntryParties:
     invoice: Invoice | None
     balance_before: Decimal
     warnings: list[str] = field(default_factory=list)
+    latest_entry: LedgerEntry | None = None  # the customer's newest entry at the business, when read
 
     @property
     def currency_code(self) -> str | None:
@@ -99,7 +94,7 @@ def entry_parties(
     calls: dict[str, Callable[[], Any]] = {
         "business": lambda: client.get_business(business_id),
         "coworker": lambda: client.get_coworker(coworker_id),
-        "balance": lambda: customer_balance(client=client, coworker_id=coworker_id, business_id=business_id),
+        "latest": lambda: ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id),
     }
     if coworker_invoice_id is not None:
         calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
@@ -122,12 +117,14 @@ def entry_parties(
     if errors:
         raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
     assert business is not None and coworker is not None
+    latest = outcomes["latest"].get()
     return EntryParties(
         business=business,
         coworker=coworker,
         invoice=invoice,
-        balance_before=outcomes["balance"].get(),
+        balance_before=latest.balance if latest is not None else Decimal("0"),
         warnings=party_warnings(business, coworker, invoice),
+        latest_entry=latest,
     )
 
 
@@ -150,8 +147,8 @@ def party_warnings(business: Business, coworker: Coworker, invoice: Invoice | No
 
 def with_current_balance(*, client: NexudusClient, parties: EntryParties) -> EntryParties:
     """`parties` as reviewed, with the customer's balance read again now (one upstream call)."""
-    balance = customer_balance(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
-    return replace(parties, balance_before=balance)
+    latest = ledger_latest_entry(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
+    return replace(parties, balance_before=latest.balance if latest else Decimal("0"), latest_entry=latest)
 
 
 @dataclass(frozen=True)

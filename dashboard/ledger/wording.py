@@ -90,3 +90,16 @@ def ledger_busy_problem() -> UpstreamProblem:
         next_step="Your entry is kept below: save it again in a few seconds.",
         can_retry=False,
     )
+
+
+def back_dated_warning(transaction_date, latest) -> str:
+    """An entry dated before the customer's newest one lands inside the chain, not at its end: a Nexudus
+    that keeps balances as sent would leave every later balance as it is, and the ledger would stop adding up."""
+    newest = latest.transaction_date if latest is not None else None
+    if transaction_date is None or newest is None or transaction_date >= newest:
+        return ""
+    return (
+        f"This entry is dated before the customer's newest entry ({newest:%d %b %Y}). Its balance is worked out "
+        "from their latest balance, and the entries after it keep theirs: if Nexudus stores balances as sent, "
+        "this customer's ledger will stop adding up here. Leave the date empty to record it now."
+    )
