@@ -38,9 +38,9 @@ def chain_export_columns() -> list[ExportColumn]:
     return [*ledger_entry_export_columns(), ExportColumn("Balance check", follower.check)]
 
 
-@require_GET
-def customer_ledger_export_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
-    """The customer's whole ledger (at one business, or all), oldest first, each balance checked."""
+def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpResponse:
+    """`?export=csv` of the customer's ledger page: their whole ledger (at one business, or all), oldest
+    first, each balance checked."""
     business_id = _ids(coworker_id, request)
     client = nexudus_client(request)
     query = LedgerEntryQuery(

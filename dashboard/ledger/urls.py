@@ -12,6 +12,5 @@ urlpatterns = [
     path("ledger-entries/pick/customers/", views.pick_coworker_view, name="pick-coworker"),
     path("ledger-entries/pick/invoices/", views.pick_invoice_view, name="pick-invoice"),
     path("customers/<int:coworker_id>/ledger/", views.customer_ledger_view, name="customer"),
-    path("customers/<int:coworker_id>/ledger/export.csv", chain_views.customer_ledger_export_view, name="export"),
     path("customers/<int:coworker_id>/ledger/standing/", chain_views.customer_standing_view, name="standing"),
 ]

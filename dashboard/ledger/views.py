@@ -26,6 +26,7 @@ from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery
 
 from .chain import chain_warning, owes_words
+from .chain_views import customer_ledger_export
 from .chart import balance_chart
 from .forms import LedgerEntrySearchForm
 from .selectors import (
@@ -98,6 +99,8 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
     re-render only the entries: one upstream call when the business is in the URL."""
     _valid_id(coworker_id, "customer")
+    if request.GET.get("export") == "csv":  # the whole ledger, oldest first, each balance checked
+        return customer_ledger_export(request, coworker_id)
     client = nexudus_client(request)
     business_id = _business_param(request)
     preference = remember_table_choices(request, CustomerLedgerTable)

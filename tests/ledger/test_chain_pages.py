@@ -46,8 +46,10 @@ def _csv_rows(response) -> list[list[str]]:
 def test_the_ledger_export_checks_every_balance_against_the_row_before(ops_client, upstream):
     broken = next(b for b in seeded_breaks(upstream) if b.currency == "EUR")
     page = ops_client.get(f"/customers/{broken.coworker_id}/ledger/?business={broken.business_id}").content.decode()
-    assert f'href="/customers/{broken.coworker_id}/ledger/export.csv?business={broken.business_id}"' in page
-    response = ops_client.get(f"/customers/{broken.coworker_id}/ledger/export.csv", {"business": broken.business_id})
+    assert f'href="/customers/{broken.coworker_id}/ledger/?business={broken.business_id}&amp;export=csv"' in page
+    response = ops_client.get(
+        f"/customers/{broken.coworker_id}/ledger/", {"business": broken.business_id, "export": "csv"}
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     header, *rows = _csv_rows(response)
     check = header.index("Balance check")
