@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-dev
-CHROMIUM := /usr/bin/chromium
 
 .PHONY: run run-prod test test-postgres services services-stop install chromium lint fmt sandbox clean screenshots
 
@@ -19,13 +18,7 @@ install: $(STAMP)
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 chromium:
-	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
-	if [ "$$(id -u)" = "0" ]; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	else \
-		echo "Browser tests need Debian's Chromium. Run: sudo apt-get install -y chromium"; exit 1; \
-	fi
+	scripts/install-chromium.sh
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -39,6 +32,7 @@ run-prod: install
 # tests again on private PostgreSQL and Redis servers (mandatory in CI, skipped with a notice without root).
 test: install chromium
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest
 	scripts/test-postgres.sh
 
@@ -55,6 +49,7 @@ services-stop:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 fmt: install
 	$(VENV)/bin/ruff check --fix .

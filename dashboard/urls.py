@@ -7,7 +7,7 @@ urlpatterns = [
     path("", include("dashboard.accounts.urls")),
     path("payment-tokens/", include("dashboard.payment_tokens.urls")),
     path("", include("dashboard.ledger.urls")),
-    path("", include("dashboard.lookup.urls")),
+    path("", include("dashboard.invoices.urls")),
     path("audit/", include("dashboard.audit.urls")),
 ]
 

@@ -3,6 +3,7 @@
 # checkout (var/services/; see resolve_dir), never touching the machine's own clusters.
 #
 #   scripts/services.sh start    install if missing (root: apt-get), start both, print the URLs
+#   scripts/services.sh install  only install what is missing (root: apt-get); nothing else is touched
 #   scripts/services.sh env      print the URLs of running services, for: eval "$(scripts/services.sh env)"
 #   scripts/services.sh stop     stop both (their data stays for the next start)
 #   scripts/services.sh status   exit 0 when both run
@@ -22,10 +23,14 @@ REDIS_PREFERRED_PORT="${BILLING_DESK_REDIS_PORT:-26379}"
 PG_ROLE="billing_desk"
 PG_DATABASE="billing_desk"
 APT_COMMAND="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends"
+# Where Debian puts PostgreSQL's server programs; tests point it at a folder of stand-ins.
+PG_LIB_ROOT="${BILLING_DESK_PG_LIB_ROOT:-/usr/lib/postgresql}"
 
 say() { echo "services: $*" >&2; }
 die() { say "$*"; exit 1; }
 is_root() { [ "$(id -u)" = "0" ]; }
+# Every writer into the services folder calls this first: an empty DIR would write to / or fail oddly.
+need_dir() { [ -n "$DIR" ] || die "internal error: the services folder is not decided yet (resolve_dir must run first)"; }
 
 # PostgreSQL refuses to run as root, so as root its commands run as the `postgres` OS user the Debian
 # package creates; anyone else runs them as themselves.
@@ -55,7 +60,7 @@ resolve_dir() {
 
 pg_bindir() {
     local dir
-    dir="$(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    dir="$(printf "%s\n" "$PG_LIB_ROOT"/*/bin | sort -V | tail -n 1)"
     if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then
         echo "$dir"
     elif command -v initdb >/dev/null 2>&1; then
@@ -76,10 +81,18 @@ install_missing() {
     [ -z "$packages" ] && return 0
     if is_root && command -v apt-get >/dev/null 2>&1; then
         say "installing Debian's $packages ..."
-        mkdir -p "$DIR"
+        # The log goes to a temporary file, not to the services folder: that folder is only decided after
+        # the install (resolve_dir asks whether the `postgres` user, which the install creates, can reach it).
+        local log
+        log="$(mktemp "${TMPDIR:-/tmp}/billing-desk-apt.XXXXXX")"
         # apt's progress only matters when it fails; then all of it does.
-        bash -c "$APT_COMMAND $packages" >"$DIR/apt.log" 2>&1 \
-            || { cat "$DIR/apt.log" >&2; die "installing $packages failed"; }
+        if ! bash -c "$APT_COMMAND $packages" >"$log" 2>&1; then
+            cat "$log" >&2
+            rm -f "$log"
+            die "installing $packages failed"
+        fi
+        rm -f "$log"
+        [ -z "$(missing_packages)" ] || die "installed $packages, but $(missing_packages) still cannot be found"
     else
         die "PostgreSQL and Redis are needed. Install them with: sudo sh -c '$APT_COMMAND $packages'"
     fi
@@ -104,6 +117,7 @@ random_secret() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -
 
 # The first start chooses ports and passwords; later starts reuse them, so URLs stay stable.
 load_credentials() {
+    need_dir
     mkdir -p "$DIR"
     if [ ! -s "$DIR/credentials" ]; then
         (
@@ -126,6 +140,7 @@ pg_running() { [ -f "$DIR/pg/data/PG_VERSION" ] && as_pg "$(pg_bindir)/pg_ctl" s
 redis_running() { [ -f "$DIR/redis/redis.pid" ] && kill -0 "$(cat "$DIR/redis/redis.pid")" 2>/dev/null; }
 
 start_postgres() {
+    need_dir
     local bin
     bin="$(pg_bindir)"
     mkdir -p "$DIR/pg"
@@ -168,6 +183,7 @@ EOF
 }
 
 start_redis() {
+    need_dir
     mkdir -p "$DIR/redis"
     chmod 700 "$DIR/redis"
     redis_running && return 0
@@ -202,6 +218,7 @@ print_env() {
 }
 
 stop_all() {
+    need_dir
     if [ -f "$DIR/pg/data/PG_VERSION" ] && pg_running; then
         as_pg "$(pg_bindir)/pg_ctl" stop -D "$DIR/pg/data" -m fast -w >/dev/null
         say "PostgreSQL stopped"
@@ -220,6 +237,7 @@ stop_all() {
 
 case "${1:-}" in
     start)
+        # Install first: resolve_dir's answer depends on the `postgres` user the install creates.
         install_missing
         resolve_dir
         load_credentials
@@ -227,6 +245,9 @@ case "${1:-}" in
         start_redis
         say "PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT (data in $DIR)"
         print_env
+        ;;
+    install)
+        install_missing
         ;;
     env)
         resolve_dir
@@ -246,7 +267,7 @@ case "${1:-}" in
         [ -z "$(missing_packages)" ] || { is_root && command -v apt-get >/dev/null 2>&1; }
         ;;
     *)
-        echo "usage: $0 start|env|stop|status|check" >&2
+        echo "usage: $0 start|install|env|stop|status|check" >&2
         exit 2
         ;;
 esac

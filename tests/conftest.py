@@ -128,7 +128,7 @@ def unspent_upstream_budget(settings) -> None:
     """Every test starts with every person's request budget towards Nexudus unspent. The budget is keyed by
     user id, and ids repeat from test to test: without this, a serial run spends one person's 60 writes a
     minute across many tests and later creates are (correctly) held back."""
-    from dashboard.core.upstream_budget import reset_local_budgets
+    from dashboard.runtime.upstream_budget import reset_local_budgets
 
     reset_local_budgets()
     if settings.REDIS_URL:  # the Redis budget lives under the cache's key prefix: a fresh one per test

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from dashboard.nexudus.auth import token_password_grant
@@ -22,7 +23,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> AbstractBaseUser:
+def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> User:
     """Exchange the person's credentials for tokens and return their (created or updated) user.
 
     Raises the Nexudus sign-in errors unchanged (NexudusTwoFactorRequired, NexudusInvalidCredentials,
@@ -43,7 +44,7 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Abs
 
 
 @transaction.atomic
-def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> AbstractBaseUser:
+def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> User:
     """Create or update the user keyed by `email` and store `tokens` (encrypted) with `client_id`."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
@@ -64,4 +65,4 @@ def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> Abstract
 
 def signout_tokens_delete(*, user: AbstractBaseUser) -> None:
     """Forget the person's Nexudus tokens (the client_id stays, so later sign-ins reuse it)."""
-    NexudusAccount.objects.filter(user=user).update(access_token="", refresh_token="", expires_at=None)
+    NexudusAccount.objects.filter(user_id=user.pk).update(access_token="", refresh_token="", expires_at=None)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from dashboard.audit.client import AuditedClient
-from dashboard.core.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusRateLimited
+from dashboard.runtime.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 
 from .tokens import StoredTokenProvider
 
@@ -25,13 +24,12 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
     client = NexudusClient(
         tokens=StoredTokenProvider(user),
         base_url=settings.NEXUDUS_API_URL,
-        # Set by dashboard.core.request_id.RequestIdMiddleware; sent upstream so logs line up.
+        # Set by dashboard.runtime.request_id.RequestIdMiddleware; sent upstream so logs line up.
         request_id=getattr(request, "request_id", None),
         pace=_shared_budget(f"user:{user.pk}"),
     )
     # Every write through the dashboard lands in the audit trail, whatever view made it.
-    # The proxy has the client's whole interface, so callers keep typing against NexudusClient.
-    return cast(NexudusClient, AuditedClient(client, user, getattr(request, "request_id", None)))
+    return AuditedClient(client, user, getattr(request, "request_id", None))
 
 
 def _shared_budget(user_key: str) -> Callable[[str], None]:

@@ -1,10 +1,5 @@
-"""Form building blocks shared by every feature: strict search fields, the `SearchForm` base, the
-one-time submission key, and `apply_upstream_errors()` for Nexudus validation errors.
-
-Nothing locally invalid is sent upstream: a search form that does not validate produces field errors
-and no query. Field names equal the query/draft attribute names (and so the record attribute names
-Nexudus validation errors are keyed by), so building a query or mapping an error needs no table.
-"""
+"""Form building blocks of every feature: strict search fields, the `SearchForm` base, the one-time
+submission key, and `apply_upstream_errors()` for Nexudus validation errors."""
 
 from __future__ import annotations
 
@@ -164,7 +159,7 @@ class SearchForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for start, end in self.range_pairs:
             low, high = cleaned.get(start), cleaned.get(end)
             if low is not None and high is not None and low > high:
@@ -202,7 +197,7 @@ class OneTimeKeyForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # The key is hidden: its error must be visible above the form, not on an invisible field.
         if "submission_key" in self.errors:
             for message in self.errors.pop("submission_key"):
@@ -221,7 +216,7 @@ def id_prefill(params: Mapping[str, str], names: Iterable[str]) -> dict[str, int
     return prefill
 
 
-def apply_upstream_errors(form: forms.Form, error: NexudusValidationError) -> None:
+def apply_upstream_errors(form: forms.BaseForm, error: NexudusValidationError) -> None:
     """Put each Nexudus validation message on the field it names; the rest go above the form.
 
     `error.field_errors` is keyed by record attribute name, which is our field name.

@@ -10,15 +10,18 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.export import ExportColumn, csv_export_response, ledger_entry_export_columns
+from dashboard.audit.services import record_export
+from dashboard.core.export.cells import ExportColumn
+from dashboard.core.export.response import csv_export_response
 from dashboard.core.forms import MAX_INT32
-from dashboard.core.listing import wants_fragment
-from dashboard.core.upstream import describe_upstream_error
+from dashboard.core.htmx import wants_fragment
+from dashboard.core.problems import describe_upstream_error
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery
 
 from .chain import ChainFollower, chain_warning, owes_words
 from .selectors import customer_chain, ledger_entry_list
+from .tables import LedgerEntryTable
 
 LIST_ROLE = "CoworkerLedgerEntry-List"
 
@@ -35,7 +38,7 @@ def chain_export_columns() -> list[ExportColumn]:
     business. A column rather than a closing note: the file is in chain order (oldest first), so each row
     is judged as it streams, with nothing held back, and a spreadsheet filter finds every broken row."""
     follower = ChainFollower()  # one per file: it remembers the previous row's balance
-    return [*ledger_entry_export_columns(), ExportColumn("Balance check", follower.check)]
+    return [*LedgerEntryTable.export_columns(), ExportColumn("Balance check", follower.check)]
 
 
 def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpResponse:
@@ -54,6 +57,7 @@ def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpRespon
         resource="ledger_entry",
         filename_prefix=f"ledger-customer-{coworker_id}",
         role=LIST_ROLE,
+        on_finished=record_export,
     )
 
 

@@ -8,7 +8,6 @@ core's `submit_once`, so double clicks, browser retries and resubmits create one
 from __future__ import annotations
 
 import dataclasses
-import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,20 +17,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.forms import apply_upstream_errors, id_prefill
-from dashboard.core.listing import render_page_or_fragment
-from dashboard.core.models import SubmissionKey
-from dashboard.core.submissions import SubmissionOutcome, submit_once
-from dashboard.core.upstream import describe_upstream_error
-from dashboard.nexudus.errors import (
-    NexudusAuthExpired,
-    NexudusError,
-    NexudusValidationError,
-    NexudusWriteOutcomeUnknown,
-)
+from dashboard.core.forms import id_prefill
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
+from dashboard.core.problems import attempt, form_problem
+from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.errors import NexudusError
 from dashboard.nexudus.records import Business, Coworker, Invoice
 
 from .forms import LedgerEntryForm
@@ -62,7 +54,7 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
@@ -95,13 +87,8 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
             )
             if confirming:
                 parties = dataclasses.replace(parties, balance_before=reviewed_balance)
-    except NexudusAuthExpired:
-        raise
-    except NexudusValidationError as error:
-        apply_upstream_errors(form, error)
-        return _render(request, "form", form=form)
     except NexudusError as error:
-        return _render(request, "form", form=form, problem=describe_upstream_error(error))
+        return _render(request, "form", form=form, problem=form_problem(form, error))
     if not form.check_currency_places(parties.currency_code):
         return _render(request, "form", form=form)
 
@@ -248,28 +235,6 @@ def _review(
     )
 
 
-def _await_first_answer(request: HttpRequest, key, outcome: SubmissionOutcome) -> SubmissionOutcome:
-    """A second click while the first is still with Nexudus: wait briefly for its answer, then show it."""
-    deadline = time.monotonic() + PENDING_WAIT_SECONDS
-    while outcome.status == "pending" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        row = SubmissionKey.objects.filter(user=request.user, key=key, purpose=PURPOSE).first()
-        if row is None:  # the first attempt failed and released the key: nothing was written
-            return SubmissionOutcome(
-                status="failed",
-                error=NexudusError(
-                    "The first attempt to save this entry failed; nothing was written. Confirm again to retry."
-                ),
-            )
-        if row.state == SubmissionKey.State.DONE:
-            return SubmissionOutcome(
-                status="duplicate", result_id=row.result_id, result_url=row.result_url, result_label=row.result_label
-            )
-        if row.state == SubmissionKey.State.UNKNOWN:
-            return SubmissionOutcome(status="unknown")
-    return outcome
-
-
 def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
     key = form.cleaned_data["submission_key"]
     # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
@@ -285,35 +250,26 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
                 written, ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance)
             ),
             link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
+            wait_for_pending=PENDING_WAIT_SECONDS,
         )
     except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
         return _review(request, form, parties, problem=ledger_busy_problem())
     except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
         moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
         return _review(request, form, moved_parties, moved=moved)
-    outcome = _await_first_answer(request, key, outcome)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
         return _done(request, outcome, client, check_url, entry=written[0].entry if written else None)
-    if outcome.status == "failed" and isinstance(outcome.error, NexudusValidationError):
-        apply_upstream_errors(form, outcome.error)
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=CREATE_ROLE,
+        check_url=check_url,
+        check_hint=f"look for it among the newest entries of {parties.coworker.full_name}'s ledger",
+        pending_hint="this entry is still being saved; look at the customer's ledger in a minute",
+    )
+    if problem is None:  # Nexudus's field errors are on the form
         return _render(request, "form", form=form)
-    if outcome.status == "failed":
-        problem = describe_upstream_error(outcome.error, writing=True, role=CREATE_ROLE)
-    elif outcome.status == "unknown":
-        problem = describe_upstream_error(
-            NexudusWriteOutcomeUnknown(),
-            writing=True,
-            check_url=check_url,
-            check_hint=f"look for it among the newest entries of {parties.coworker.full_name}'s ledger",
-        )
-    else:
-        problem = describe_upstream_error(
-            NexudusWriteOutcomeUnknown("Still being saved."),
-            writing=True,
-            check_url=check_url,
-            check_hint="this entry is still being saved; look at the customer's ledger in a minute",
-        )
     return _review(request, form, parties, problem=problem)
 
 
@@ -323,15 +279,12 @@ def _kept(written: list, write):
 
 
 def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None) -> HttpResponse:
-    """The saved entry as Nexudus now has it (read back by the write, else get-one), so the balance shown
-    is the one Nexudus keeps."""
+    """The saved entry as Nexudus now has it (read back by the write under the lock, else get-one), so the
+    balance shown is the one Nexudus keeps."""
     problem = None
-    try:
-        entry = entry or ledger_entry_get(client=client, entry_id=outcome.result_id)
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        problem = describe_upstream_error(error)
+    if entry is None:
+        entry_id = outcome.result_id or 0  # a success always names its record
+        entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=entry_id))
     balance_words = balance_state(entry.balance, entry.currency_code) if entry else ""
     return _render(
         request,

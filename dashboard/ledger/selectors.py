@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from dashboard.lookup.concurrency import Outcome, fan_out
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
 from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page
+from dashboard.runtime.pool import Outcome, fan_out
 
 from .chain import ChainCheck, chain_key, check_chain
 

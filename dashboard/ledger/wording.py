@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dashboard.core.problems import UpstreamProblem
 from dashboard.core.templatetags.billing import currency_places
 from dashboard.core.templatetags.billing import money as format_money
-from dashboard.core.upstream import UpstreamProblem
 
 # The most places any ISO 4217 currency in core's table uses (BHD, KWD...): finer is wrong everywhere.
 MAX_PLACES = 3

@@ -27,7 +27,7 @@ class LabelledEnum(IntEnum):
         if value is None or value == "" or value == 0:
             return None
         try:
-            return cls(int(value))  # type: ignore[arg-type]
+            return cls(int(value))  # type: ignore[call-overload]
         except (TypeError, ValueError):
             return None
 

@@ -55,7 +55,7 @@ def parse_int(value: object) -> int | None:
     if isinstance(value, bool):
         raise NexudusMalformedResponse("Expected a number, got a boolean.")
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload, no-any-return]
     except (TypeError, ValueError) as exc:
         raise NexudusMalformedResponse(f"Expected a whole number, got {value!r}.") from exc
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -55,7 +56,7 @@ INSTALLED_APPS = [
     "dashboard.accounts",
     "dashboard.payment_tokens",
     "dashboard.ledger",
-    "dashboard.lookup",
+    "dashboard.invoices",
     "dashboard.audit",
     # Development only: the `nexudus_sandbox` command. The sandbox shares no state with the dashboard, and
     # production settings drop it (it is not part of the built wheel either).
@@ -64,7 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so the request id exists for everything below and the logged duration covers the whole stack.
-    "dashboard.core.request_id.RequestIdMiddleware",
+    "dashboard.runtime.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content Security Policy and Permissions-Policy of every response (dashboard.core.security).
     "csp.middleware.CSPMiddleware",
@@ -83,6 +84,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dashboard.urls"
+# The menu bar: (URL name, label), in order. Settings compose the features; core names none of them.
+NAVIGATION = (
+    ("invoices:home", "Invoice lookup"),
+    ("payment_tokens:list", "Payment tokens"),
+    ("ledger:list", "Ledger entries"),
+    ("audit:list", "Audit"),
+)
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
 TEMPLATES = [
@@ -121,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # budget), so production behind a load balancer sets REDIS_URL; the memory cache is per process.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 1.0)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -142,7 +150,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "invoices:home"
 LOGOUT_REDIRECT_URL = "accounts:signin"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
@@ -194,7 +202,7 @@ NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 NEXUDUS_CLIENT_ID_PREFIX = os.environ.get("NEXUDUS_CLIENT_ID_PREFIX", "billing-desk")
 
 # Each person's upstream request budget, counted across all instances (in Redis when REDIS_URL is set;
-# see dashboard.core.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
+# see dashboard.runtime.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
 # 10 reads per 100 ms and 60 writes per minute; the windows are a little longer so that network jitter
 # between our count and theirs never tips a request over. A limit of 0 turns the budget off.
 NEXUDUS_BUDGET_READS = int(os.environ.get("NEXUDUS_BUDGET_READS", "10"))
@@ -247,10 +255,10 @@ def logging_config(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "dashboard.core.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "dashboard.runtime.logging.RequestIdFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-            "json": {"()": "dashboard.core.logging.JsonFormatter"},
+            "json": {"()": "dashboard.runtime.logging.JsonFormatter"},
         },
         "handlers": {
             "console": {
