@@ -28,8 +28,8 @@ from dashboard.nexudus.records import Business, Coworker, Invoice
 
 from .forms import LedgerEntryForm
 from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
-from .services import ledger_entry_create
-from .wording import balance_state, entry_summary
+from .services import BalanceMoved, LedgerBusy, ledger_entry_create
+from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
 PURPOSE = "ledger:create"
@@ -38,6 +38,7 @@ REVIEWS_KEPT = 20
 # {submission key: the parties shown for review, with the fingerprint they were shown for} (see _reviewed_parties)
 REVIEWED_PARTIES_SESSION_KEY = "ledger_reviewed_parties"
 REVIEWED_PARTIES_KEPT = 5
+REVIEWED_BALANCE_SESSION_KEY = "ledger_reviewed_balance"  # {submission key: [fingerprint, balance shown]}
 PENDING_WAIT_SECONDS = 10.0  # a second click waits this long for the first click's answer
 PREFILL = ("business_id", "coworker_id", "coworker_invoice_id")
 
@@ -65,11 +66,17 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     client = nexudus_client(request)
     key = str(form.cleaned_data["submission_key"])
     fingerprint = form.fingerprint()
+    reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
+    reviewed_balance = _reviewed_balance(request, key, fingerprint) if action == "confirm" else None
+    # Saving exactly the entry just reviewed, on top of the balance that review showed.
+    confirming = reviewed.get(key) == fingerprint and reviewed_balance is not None
     reviewed_parties = _reviewed_parties(request, key, fingerprint) if action == "confirm" else None
     try:
-        if reviewed_parties is not None:
-            # Confirming exactly the entry just reviewed: the business, customer and invoice shown then
-            # stand; only the balance (which the entry's expected Balance is computed from) is read again.
+        if confirming and reviewed_parties is not None:
+            # The business, customer and invoice shown then stand, and so does the balance shown: the save
+            # reads the latest balance again itself, inside the ledger's lock (services).
+            parties = dataclasses.replace(reviewed_parties, balance_before=reviewed_balance)
+        elif reviewed_parties is not None:
             parties = with_current_balance(client=client, parties=reviewed_parties)
         else:
             parties = entry_parties(
@@ -78,19 +85,40 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
                 coworker_id=form.cleaned_data["coworker_id"],
                 coworker_invoice_id=form.cleaned_data.get("coworker_invoice_id"),
             )
+            if confirming:
+                parties = dataclasses.replace(parties, balance_before=reviewed_balance)
     except NexudusError as error:
         return _render(request, "form", form=form, problem=form_problem(form, error))
     if not form.check_currency_places(parties.currency_code):
         return _render(request, "form", form=form)
 
-    reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
-    if action != "confirm" or reviewed.get(key) != fingerprint:
+    if not confirming:
         reviewed.pop(key, None)
         reviewed[key] = fingerprint
         request.session[REVIEWED_SESSION_KEY] = dict(list(reviewed.items())[-REVIEWS_KEPT:])
         _remember_parties(request, key, fingerprint, parties)
         return _review(request, form, parties, changed=action == "confirm")
     return _confirm(request, form, parties, client)
+
+
+# --- the balance a review showed: the save writes on top of it, or stops (see services) ----------------
+
+
+def _remember_balance(request: HttpRequest, form: LedgerEntryForm, balance: Decimal) -> None:
+    key, fingerprint = str(form.cleaned_data["submission_key"]), form.fingerprint()
+    kept = dict(request.session.get(REVIEWED_BALANCE_SESSION_KEY, {}))
+    kept.pop(key, None)
+    kept[key] = [fingerprint, str(balance)]
+    request.session[REVIEWED_BALANCE_SESSION_KEY] = dict(list(kept.items())[-REVIEWS_KEPT:])
+
+
+def _reviewed_balance(request: HttpRequest, key: str, fingerprint: str) -> Decimal | None:
+    """The balance before the entry that the review of exactly this entry showed; None without one."""
+    kept = request.session.get(REVIEWED_BALANCE_SESSION_KEY, {}).get(key)
+    try:
+        return Decimal(kept[1]) if kept[0] == fingerprint else None
+    except (TypeError, IndexError, KeyError, InvalidOperation):
+        return None
 
 
 # --- the parties of a review, kept for its confirm (performance: 3 upstream reads fewer per entry) -------
@@ -162,10 +190,18 @@ def _reviewed_parties(request: HttpRequest, key: str, fingerprint: Any) -> Entry
 
 
 def _review(
-    request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, *, changed: bool = False, problem=None
+    request: HttpRequest,
+    form: LedgerEntryForm,
+    parties: EntryParties,
+    *,
+    changed: bool = False,
+    problem=None,
+    moved: BalanceMoved | None = None,
 ) -> HttpResponse:
-    """The entry in words, before anything is written; also where a failed confirm is explained."""
+    """The entry in words, before anything is written; also where a failed confirm is explained. The
+    balance it shows is the one the save will build on."""
     data = form.cleaned_data
+    _remember_balance(request, form, parties.balance_before)
     summary = entry_summary(
         debit=data["debit"],
         credit=data["credit"],
@@ -176,6 +212,8 @@ def _review(
         balance_before=parties.balance_before,
     )
     warnings = list(parties.warnings)
+    if back_dated := back_dated_warning(data.get("transaction_date"), parties.latest_entry):
+        warnings.append(back_dated)
     if form.both_amounts:
         warnings.insert(
             0,
@@ -192,24 +230,36 @@ def _review(
         changed=changed,
         problem=problem,
         can_confirm=problem is None or problem.kind != "outcome_unknown",
+        balance_after=parties.balance_before + form.net_change,
+        moved_note=balance_moved_note(moved, parties.currency_code) if moved else "",
     )
 
 
 def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
     key = form.cleaned_data["submission_key"]
-    # Nexudus requires a Balance and recomputes it; send what we expect it to become.
-    draft = form.draft(expected_balance=parties.balance_before + form.net_change)
-    outcome = submit_once(
-        user=request.user,
-        key=key,
-        purpose=PURPOSE,
-        send=lambda: ledger_entry_create(client=client, draft=draft),
-        link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
-        wait_for_pending=PENDING_WAIT_SECONDS,
-    )
+    # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
+    reviewed_balance = parties.balance_before  # the one the review showed (see the view)
+    draft = form.draft(expected_balance=reviewed_balance + form.net_change)
+    written = []
+    try:
+        outcome = submit_once(
+            user=request.user,
+            key=key,
+            purpose=PURPOSE,
+            send=lambda: _kept(
+                written, ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance)
+            ),
+            link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
+            wait_for_pending=PENDING_WAIT_SECONDS,
+        )
+    except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
+        return _review(request, form, parties, problem=ledger_busy_problem())
+    except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
+        moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
+        return _review(request, form, moved_parties, moved=moved)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
-        return _done(request, outcome, client, check_url)
+        return _done(request, outcome, client, check_url, entry=written[0].entry if written else None)
     problem = problem_for_outcome(
         outcome,
         form,
@@ -223,10 +273,18 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     return _review(request, form, parties, problem=problem)
 
 
-def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str) -> HttpResponse:
-    """The saved entry as Nexudus now has it (get-one), so the balance shown is the one it computed."""
-    entry_id = outcome.result_id or 0  # a success always names its record
-    entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=entry_id))
+def _kept(written: list, write):
+    written.append(write)
+    return write
+
+
+def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None) -> HttpResponse:
+    """The saved entry as Nexudus now has it (read back by the write under the lock, else get-one), so the
+    balance shown is the one Nexudus keeps."""
+    problem = None
+    if entry is None:
+        entry_id = outcome.result_id or 0  # a success always names its record
+        entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=entry_id))
     balance_words = balance_state(entry.balance, entry.currency_code) if entry else ""
     return _render(
         request,

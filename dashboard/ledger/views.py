@@ -20,6 +20,8 @@ from dashboard.core.preferences import apply_columns
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.nexudus.queries import LedgerEntryQuery
 
+from .chain import chain_warning, owes_words
+from .chain_views import customer_ledger_export
 from .chart import balance_chart
 from .forms import LedgerEntrySearchForm
 from .selectors import (
@@ -85,6 +87,8 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
     re-render only the entries: one upstream call when the business is in the URL."""
     _valid_id(coworker_id, "customer")
+    if request.GET.get("export") == "csv":  # the whole ledger, oldest first, each balance checked
+        return customer_ledger_export(request, coworker_id)
     client = nexudus_client(request)
     business_id = _business_param(request)
     preference = remember_table_choices(request, CustomerLedgerTable)
@@ -130,7 +134,9 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     context.update(
         {
             "ledger": ledger,
-            "balance_words": balance_in_words(ledger.balance, ledger.currency_code),
+            # What the entries add up to, with Nexudus's figure beside it when the chain breaks.
+            "balance_words": owes_words(ledger.chain),
+            "chain_warning": chain_warning(ledger.chain),
             "chart": balance_chart(
                 ledger.history,
                 currency_code=ledger.currency_code,

@@ -217,6 +217,13 @@ NEXUDUS_BUDGET_READ_WINDOW = env_float("NEXUDUS_BUDGET_READ_WINDOW", 0.11)
 NEXUDUS_BUDGET_WRITES = int(os.environ.get("NEXUDUS_BUDGET_WRITES", "60"))
 NEXUDUS_BUDGET_WRITE_WINDOW = env_float("NEXUDUS_BUDGET_WRITE_WINDOW", 61.0)
 
+# One writer at a time per customer ledger (customer, business), across every instance: the dashboard
+# decides each entry's running Balance, so two writers must never read the same "latest" one (see
+# dashboard.runtime.locks). A writer that cannot have the lock within the timeout is told to try again.
+# Off only to demonstrate the race it prevents.
+LEDGER_WRITE_LOCK = env_bool("LEDGER_WRITE_LOCK", True)
+LEDGER_WRITE_LOCK_TIMEOUT = env_float("LEDGER_WRITE_LOCK_TIMEOUT", 8.0)
+
 # Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
 # first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
 FERNET_KEYS = env_list("FERNET_KEYS", "")

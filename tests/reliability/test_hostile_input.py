@@ -47,7 +47,8 @@ GET_PAGES = [
     GetPage("ledger:list", "/ledger-entries/", LedgerEntrySearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("audit:list", "/audit/", AuditFilterForm, {"can_view_all": False}, lenient=TABLE_PARAMS),
     GetPage("invoices:find", "/find/", QuickFindForm, transactional=True),
-    GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", *TABLE_PARAMS)),
+    GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", "export", *TABLE_PARAMS)),
+    GetPage("ledger:standing", "/customers/{coworker}/ledger/standing/", lenient=("business",)),
     GetPage("ledger:pick-business", "/ledger-entries/pick/businesses/", lenient=("q",)),
     GetPage("ledger:pick-coworker", "/ledger-entries/pick/customers/", lenient=("q",)),
     GetPage("ledger:pick-invoice", "/ledger-entries/pick/invoices/", lenient=("q", "coworker_id")),
@@ -63,6 +64,7 @@ PATH_ID_PAGES = {
     "payment_tokens:reveal": "/payment-tokens/{}/token/",
     "ledger:detail": "/ledger-entries/{}/",
     "ledger:customer": "/customers/{}/ledger/",
+    "ledger:standing": "/customers/{}/ledger/standing/",
     "invoices:invoice": "/invoices/{}/",
     "invoices:invoice-tokens": "/invoices/{}/tokens/",
 }
