@@ -3,7 +3,10 @@ the invoice page loads under its verdict."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,10 +16,9 @@ from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.cells import ExportColumn
 from dashboard.core.export.response import csv_export_response
-from dashboard.core.forms import MAX_INT32
 from dashboard.core.htmx import wants_fragment
-from dashboard.core.problems import describe_upstream_error
-from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
+from dashboard.core.params import MAX_INT32, parse_id
+from dashboard.core.problems import attempt
 from dashboard.nexudus.queries import LedgerEntryQuery
 
 from .chain import ChainFollower, chain_warning, owes_words
@@ -29,8 +31,7 @@ LIST_ROLE = "CoworkerLedgerEntry-List"
 def _ids(coworker_id: int, request: HttpRequest) -> int | None:
     if not 1 <= coworker_id <= MAX_INT32:
         raise Http404(f"No customer {coworker_id}")
-    raw = (request.GET.get("business") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    return parse_id(request.GET.get("business"))
 
 
 def chain_export_columns() -> list[ExportColumn]:
@@ -41,7 +42,7 @@ def chain_export_columns() -> list[ExportColumn]:
     return [*LedgerEntryTable.export_columns(), ExportColumn("Balance check", follower.check)]
 
 
-def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpResponse:
+def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpResponseBase:
     """`?export=csv` of the customer's ledger page: their whole ledger (at one business, or all), oldest
     first, each balance checked."""
     business_id = _ids(coworker_id, request)
@@ -65,20 +66,17 @@ def customer_ledger_export(request: HttpRequest, coworker_id: int) -> HttpRespon
 def customer_standing_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
     """What the customer owes at a business by their entries, and whether the chain adds up (a fragment)."""
     business_id = _ids(coworker_id, request)
-    context = {
-        "ledger_url": reverse("ledger:customer", args=[coworker_id])
-        + (f"?{urlencode({'business': business_id})}" if business_id else ""),
-        "check": None,
-        "problem": None,
-    }
+    ledger_url = reverse("ledger:customer", args=[coworker_id]) + (
+        f"?{urlencode({'business': business_id})}" if business_id else ""
+    )
     if not wants_fragment(request):  # JavaScript off: the customer's ledger page says the same, and more
-        return redirect(context["ledger_url"])
+        return redirect(ledger_url)
+    context: dict[str, Any] = {"ledger_url": ledger_url, "check": None, "problem": None}
     if business_id is not None:
-        try:
-            check = customer_chain(client=nexudus_client(request), coworker_id=coworker_id, business_id=business_id)
+        check, context["problem"] = attempt(
+            lambda: customer_chain(client=nexudus_client(request), coworker_id=coworker_id, business_id=business_id),
+            role=LIST_ROLE,
+        )
+        if check is not None:
             context.update({"check": check, "owes": owes_words(check), "warning": chain_warning(check)})
-        except NexudusAuthExpired:
-            raise
-        except NexudusError as error:
-            context["problem"] = describe_upstream_error(error, role=LIST_ROLE)
     return render(request, "ledger/_standing.html", context)

@@ -28,7 +28,7 @@ from dashboard.nexudus.records import Business, Coworker, Invoice
 
 from .forms import LedgerEntryForm
 from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
-from .services import BalanceMoved, LedgerBusy, ledger_entry_create
+from .services import BalanceMoved, LedgerBusy, LedgerWrite, ledger_entry_create
 from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
@@ -72,7 +72,7 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     confirming = reviewed.get(key) == fingerprint and reviewed_balance is not None
     reviewed_parties = _reviewed_parties(request, key, fingerprint) if action == "confirm" else None
     try:
-        if confirming and reviewed_parties is not None:
+        if confirming and reviewed_parties is not None and reviewed_balance is not None:
             # The business, customer and invoice shown then stand, and so does the balance shown: the save
             # reads the latest balance again itself, inside the ledger's lock (services).
             parties = dataclasses.replace(reviewed_parties, balance_before=reviewed_balance)
@@ -85,7 +85,7 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
                 coworker_id=form.cleaned_data["coworker_id"],
                 coworker_invoice_id=form.cleaned_data.get("coworker_invoice_id"),
             )
-            if confirming:
+            if confirming and reviewed_balance is not None:
                 parties = dataclasses.replace(parties, balance_before=reviewed_balance)
     except NexudusError as error:
         return _render(request, "form", form=form, problem=form_problem(form, error))
@@ -240,7 +240,7 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
     reviewed_balance = parties.balance_before  # the one the review showed (see the view)
     draft = form.draft(expected_balance=reviewed_balance + form.net_change)
-    written = []
+    written: list[LedgerWrite] = []
     try:
         outcome = submit_once(
             user=request.user,
@@ -273,7 +273,7 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     return _review(request, form, parties, problem=problem)
 
 
-def _kept(written: list, write):
+def _kept(written: list[LedgerWrite], write: LedgerWrite) -> LedgerWrite:
     written.append(write)
     return write
 

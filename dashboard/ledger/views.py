@@ -83,7 +83,7 @@ def _business_param(request: HttpRequest) -> int | None:
 @require_GET
 @vary_on_htmx
 @upstream_problem_page(title="Customer {coworker_id}", role=READ_ROLE)
-def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
+def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponseBase:
     """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
     re-render only the entries: one upstream call when the business is in the URL."""
     _valid_id(coworker_id, "customer")
