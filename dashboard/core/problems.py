@@ -13,6 +13,7 @@ from typing import ParamSpec, TypeVar
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from dashboard.nexudus.errors import (
@@ -33,6 +34,7 @@ from .htmx import wants_fragment
 
 T = TypeVar("T")
 P = ParamSpec("P")
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 
 @dataclass(frozen=True)
@@ -200,14 +202,14 @@ def form_problem(
 
 def upstream_problem_page(
     *, title: str, role: str | None = None
-) -> Callable[[Callable[P, HttpResponse]], Callable[P, HttpResponse]]:
+) -> Callable[[Callable[P, ResponseT]], Callable[P, ResponseT | HttpResponse]]:
     """View decorator: a `NexudusError` escaping the view becomes the problem page (or, for htmx, the
     problem fragment); an unknown record on a full page is the 404 page. `title` is formatted with the
     view's URL keyword arguments, e.g. "Ledger entry {entry_id}"."""
 
-    def decorate(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    def decorate(view: Callable[P, ResponseT]) -> Callable[P, ResponseT | HttpResponse]:
         @functools.wraps(view)
-        def wrapped(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseT | HttpResponse:
             try:
                 return view(*args, **kwargs)
             except NexudusAuthExpired:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -22,7 +22,6 @@ from dashboard.nexudus.errors import (
     NexudusValidationError,
     NexudusWriteOutcomeUnknown,
 )
-from dashboard.nexudus.records import WriteResult
 
 from .forms import apply_upstream_errors
 from .models import SubmissionKey
@@ -77,13 +76,26 @@ def _outcome_of_existing(row: SubmissionKey) -> SubmissionOutcome:
     )
 
 
+class Saved(Protocol):
+    """What a write answers with: `WriteResult`, or a feature's richer result (e.g. a ledger write)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+SavedT = TypeVar("SavedT", bound=Saved)
+
+
 def submit_once(
     *,
     user: Any,
     key: uuid.UUID,
     purpose: str,
-    send: Callable[[], WriteResult],
-    link: Callable[[WriteResult], tuple[str, str]],
+    send: Callable[[], SavedT],
+    link: Callable[[SavedT], tuple[str, str]],
     wait_for_pending: float = 0.0,
 ) -> SubmissionOutcome:
     """Send `send()` at most once for (user, key). `link(result)` gives the new record's (url, label).
