@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dashboard.ledger.urls")),
     path("", include("dashboard.lookup.urls")),
     path("audit/", include("dashboard.audit.urls")),
+    path("statements/", include("dashboard.statements.urls")),
 ]
 
 handler403 = "dashboard.core.views.permission_denied"

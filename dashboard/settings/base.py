@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "dashboard.ledger",
     "dashboard.lookup",
     "dashboard.audit",
+    "dashboard.statements",
+    "django_tasks",
+    "django_tasks_db",
     # Development only: the `nexudus_sandbox` command. The sandbox shares no state with the dashboard, and
     # production settings drop it (it is not part of the built wheel either).
     "sandbox",
@@ -201,6 +204,14 @@ NEXUDUS_BUDGET_READS = int(os.environ.get("NEXUDUS_BUDGET_READS", "10"))
 NEXUDUS_BUDGET_READ_WINDOW = env_float("NEXUDUS_BUDGET_READ_WINDOW", 0.11)
 NEXUDUS_BUDGET_WRITES = int(os.environ.get("NEXUDUS_BUDGET_WRITES", "60"))
 NEXUDUS_BUDGET_WRITE_WINDOW = env_float("NEXUDUS_BUDGET_WRITE_WINDOW", 61.0)
+
+# Background work (bank statement imports) on django-tasks' database backend: the queue lives in our own
+# database, so `make run` and production need no extra service; `manage.py statements_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a worker's claim on an import lasts without renewal (it renews before every write).
+STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
+# How long a worker waits for a turn in the person's write budget before trying again.
+STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
 
 # Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
 # first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
