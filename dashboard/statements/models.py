@@ -26,6 +26,9 @@ class RememberedMapping(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "header_signature"], name="statements_mapping_once")]
 
+    def __str__(self) -> str:
+        return f"Columns of {self.header_signature[:8]} for user {self.user_id}"
+
 
 class StatementImport(models.Model):
     class Status(models.TextChoices):
@@ -96,6 +99,9 @@ class StatementLine(models.Model):
         ordering = ["row"]
         constraints = [models.UniqueConstraint(fields=["statement_import", "row"], name="statements_line_row_once")]
 
+    def __str__(self) -> str:
+        return f"Row {self.row} of import {self.statement_import_id}"
+
 
 class Posting(models.Model):
     """One ledger entry to write for a line: a payment of `amount` towards one invoice (or the account)."""
@@ -127,6 +133,9 @@ class Posting(models.Model):
     class Meta:
         ordering = ["line__row", "seq"]
         constraints = [models.UniqueConstraint(fields=["line", "seq"], name="statements_posting_once")]
+
+    def __str__(self) -> str:
+        return f"Posting {self.key}"
 
     @property
     def key(self) -> str:
