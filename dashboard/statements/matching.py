@@ -18,28 +18,8 @@ from dashboard.nexudus.records import Invoice
 
 ZERO = Decimal("0")
 # Words that may stand before an invoice number in a bank reference instead of its own prefix.
-_NUMBER_WORDS = {
-    "inv",
-    "invoice",
-    "invoices",
-    "rechnung",
-    "re",
-    "rg",
-    "facture",
-    "fact",
-    "factura",
-    "fattura",
-    "no",
-    "nr",
-    "nummer",
-    "num",
-    "number",
-    "ref",
-    "reference",
-    "payment",
-    "pay",
-    "for",
-}
+_INVOICE_WORDS = {"inv", "invoice", "invoices", "rechnung", "re", "rg", "facture", "fact", "factura", "fattura"}
+_NUMBER_WORDS = _INVOICE_WORDS | {"no", "nr", "nummer", "num", "number", "ref", "reference"}
 _HONORIFICS = {
     "mr",
     "mrs",
@@ -188,7 +168,10 @@ class InvoiceBook:
         """The invoices whose number the reference holds, in the order written, each once."""
         found: list[Invoice] = []
         for written, value, zero_padded in reference_numbers(reference):
-            if not written and not zero_padded and value < 100:
+            own_prefix = any(
+                (k := number_key(i.invoice_number)) and k[0] == written for i in self._by_value.get(value, [])
+            )
+            if value < 100 and not zero_padded and written not in _INVOICE_WORDS and not (written and own_prefix):
                 continue  # a bare "10" is more often days, a quantity or a date part than an invoice
             for invoice in self._by_value.get(value, []):
                 key = number_key(invoice.invoice_number)

@@ -17,7 +17,9 @@ class BuiltStatement:
 
 
 def unpaid_invoices(sandbox) -> list[dict]:
-    response = sandbox.api("GET", "/api/billing/coworkerinvoices", params={"size": 1000, "CoworkerInvoice_Paid": "false"})
+    response = sandbox.api(
+        "GET", "/api/billing/coworkerinvoices", params={"size": 1000, "CoworkerInvoice_Paid": "false"}
+    )
     response.raise_for_status()
     return [r for r in response.json()["Records"] if not r["Draft"] and not r["Void"] and r["CurrencyCode"] == "GBP"]
 
@@ -58,7 +60,13 @@ def build_statement(sandbox, *, lines: int = 300) -> BuiltStatement:
     # amount + name (no number): invoices whose outstanding amount is unique
     for invoice in unique[:20]:
         used.add(invoice["Id"])
-        add("BANK TRANSFER", invoice["CoworkerFullName"].upper(), owed(invoice), "matched", [(invoice["Id"], owed(invoice))])
+        add(
+            "BANK TRANSFER",
+            invoice["CoworkerFullName"].upper(),
+            owed(invoice),
+            "matched",
+            [(invoice["Id"], owed(invoice))],
+        )
     # one transfer paying two invoices of the same customer
     per_customer: dict[int, list[dict]] = {}
     for invoice in by_number:
@@ -66,8 +74,13 @@ def build_statement(sandbox, *, lines: int = 300) -> BuiltStatement:
             per_customer.setdefault(invoice["CoworkerId"], []).append(invoice)
     two = next(items for items in per_customer.values() if len(items) >= 2)[:2]
     used.update(i["Id"] for i in two)
-    add(f"{two[0]['InvoiceNumber']} {two[1]['InvoiceNumber']}", "", owed(two[0]) + owed(two[1]), "matched",
-        [(two[0]["Id"], owed(two[0])), (two[1]["Id"], owed(two[1]))])
+    add(
+        f"{two[0]['InvoiceNumber']} {two[1]['InvoiceNumber']}",
+        "",
+        owed(two[0]) + owed(two[1]),
+        "matched",
+        [(two[0]["Id"], owed(two[0])), (two[1]["Id"], owed(two[1]))],
+    )
     rest = [i for i in by_number if i["Id"] not in used]
     for index, invoice in enumerate(rest):
         if len(rows) >= lines - 25:
@@ -75,8 +88,9 @@ def build_statement(sandbox, *, lines: int = 300) -> BuiltStatement:
         used.add(invoice["Id"])
         number = invoice["InvoiceNumber"]
         digits = str(int(number.split("-")[-1]))
-        reference = spellings[index % len(spellings)].format(n=number, n_lower=number.lower(), digits=digits,
-                                                             name=invoice["CoworkerFullName"])
+        reference = spellings[index % len(spellings)].format(
+            n=number, n_lower=number.lower(), digits=digits, name=invoice["CoworkerFullName"]
+        )
         if index % 10 == 3:  # part payment
             part = (owed(invoice) / 2).quantize(Decimal("0.01"))
             add(reference, invoice["CoworkerFullName"], part, "matched", [(invoice["Id"], part)])

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.slow
 
 
 def ledger_entries_with(sandbox, text: str) -> list[dict]:
-    response = sandbox.api("GET", "/api/billing/coworkerledgerentries",
-                           params={"CoworkerLedgerEntry_Description": text, "size": 1000})
+    response = sandbox.api(
+        "GET", "/api/billing/coworkerledgerentries", params={"CoworkerLedgerEntry_Description": text, "size": 1000}
+    )
     response.raise_for_status()
     return response.json()["Records"]
 
@@ -51,7 +52,9 @@ def test_a_300_line_statement_posts_exactly_the_accepted_lines(ops_client, upstr
     lines = {line.row: line for line in statement_import.lines.all()}
     assert len(lines) == 300
     verdicts = {row: line.verdict for row, line in lines.items()}
-    assert verdicts == built.expected, Counter((built.expected[r], v) for r, v in verdicts.items() if v != built.expected[r])
+    assert verdicts == built.expected, Counter(
+        (built.expected[r], v) for r, v in verdicts.items() if v != built.expected[r]
+    )
 
     # The review page shows every verdict in words; skip one matched line; accept one overpaid line.
     page = ops_client.get(reverse("statements:review", args=[statement_import.pk])).content.decode()
@@ -61,8 +64,11 @@ def test_a_300_line_statement_posts_exactly_the_accepted_lines(ops_client, upstr
     overpaid_row = next(r for r, v in built.expected.items() if v == "overpaid")
     for row, decision in ((skipped_row, "skip"), (overpaid_row, "post")):
         line = lines[row]
-        response = ops_client.post(reverse("statements:line", args=[statement_import.pk, line.pk]),
-                                   {f"line{line.pk}-decision": decision}, HTTP_HX_REQUEST="true")
+        response = ops_client.post(
+            reverse("statements:line", args=[statement_import.pk, line.pk]),
+            {f"line{line.pk}-decision": decision},
+            HTTP_HX_REQUEST="true",
+        )
         assert response.status_code == 200
     accepted = {row for row, v in built.expected.items() if v == "matched"} - {skipped_row} | {overpaid_row}
     assert set(statement_import.lines.filter(decision="post").values_list("row", flat=True)) == accepted
@@ -86,8 +92,12 @@ def test_a_300_line_statement_posts_exactly_the_accepted_lines(ops_client, upstr
             assert line.reference in found[0]["Description"]
         if line.row in built.payments:
             assert [(p.invoice_id, p.amount) for p in line.postings.all()] == built.payments[line.row]
-    assert not StatementLine.objects.filter(statement_import=statement_import).exclude(row__in=accepted).exclude(
-        state="skipped").exists()
+    assert (
+        not StatementLine.objects.filter(statement_import=statement_import)
+        .exclude(row__in=accepted)
+        .exclude(state="skipped")
+        .exists()
+    )
     # Every write audited by the client, and the import as one record.
     postings = Posting.objects.filter(line__statement_import=statement_import, state="done").count()
     assert AuditRecord.objects.filter(resource="ledger_entry", outcome="success").count() == postings

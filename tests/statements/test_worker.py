@@ -59,8 +59,13 @@ def start_worker(sandbox) -> subprocess.Popen:
         "STATEMENTS_TEST_NEXUDUS_URL": sandbox.url,
         "STATEMENTS_TEST_DB": str(connection.settings_dict["NAME"]),
     }
-    return subprocess.Popen([sys.executable, "manage.py", "statements_worker", "--interval", "0.2"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "statements_worker", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(condition, seconds: float = 90) -> None:
@@ -139,7 +144,9 @@ def test_a_second_worker_keeps_off_an_import_another_is_posting(ops_client, upst
     statement_import = prepared_import(ops_client, upstream, lines=6)
     statement_import_queue(statement_import=statement_import)
     StatementImport.objects.filter(pk=statement_import.pk).update(
-        lease_owner="otherhost:1:abc", lease_until=StatementImport.objects.get(pk=statement_import.pk).created_at
-        + __import__("datetime").timedelta(days=1))
+        lease_owner="otherhost:1:abc",
+        lease_until=StatementImport.objects.get(pk=statement_import.pk).created_at
+        + __import__("datetime").timedelta(days=1),
+    )
     assert statement_import_run(import_id=statement_import.pk) is False
     assert not Posting.objects.filter(line__statement_import=statement_import).exclude(state="waiting").exists()
