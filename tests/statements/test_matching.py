@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from dashboard.statements.matching import InvoiceBook, Verdict, match_line, name_agrees
-
 from tests.records import make_invoice
 
 D = Decimal

@@ -30,7 +30,8 @@ def lines_of(data: bytes | str, mapping: ColumnMapping | None = None):
 
 CORPUS = [
     pytest.param(  # UK bank, UTF-8 with BOM, comma, dd/mm/yyyy, one signed column
-        "\ufeffDate,Description,Payer,Amount\r\n31/03/2025,INV-01963,Harry Ahmed,168.00\r\n01/04/2025,Rent,Landlord,-50.00\r\n".encode(),
+        "\ufeffDate,Description,Payer,Amount\r\n31/03/2025,INV-01963,Harry Ahmed,168.00\r\n"
+        "01/04/2025,Rent,Landlord,-50.00\r\n".encode(),
         [
             (date(2025, 3, 31), Decimal("168.00"), "INV-01963", "Harry Ahmed"),
             (date(2025, 4, 1), Decimal("-50.00"), "Rent", "Landlord"),
@@ -38,9 +39,8 @@ CORPUS = [
         id="uk-utf8-bom-signed",
     ),
     pytest.param(  # German bank, Windows-1252, semicolon, dd.mm.yyyy, decimal comma, thousands dot
-        "Buchungstag;Verwendungszweck;Auftraggeber;Betrag\n03.02.2025;Rechnung 1963 Müller;Jörg Müller;1.234,56\n".encode(
-            "cp1252"
-        ),
+        "Buchungstag;Verwendungszweck;Auftraggeber;Betrag\n"
+        "03.02.2025;Rechnung 1963 Müller;Jörg Müller;1.234,56\n".encode("cp1252"),
         [(date(2025, 2, 3), Decimal("1234.56"), "Rechnung 1963 Müller", "Jörg Müller")],
         id="de-cp1252-semicolon-decimal-comma",
     ),
