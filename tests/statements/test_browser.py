@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -73,7 +74,7 @@ def test_upload_review_post_progress_results(signed_in_page, live_server, upstre
     expect(page.locator("table.statement-results tbody tr")).to_have_count(40)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download CSV").click()
-    csv_text = open(download_info.value.path(), encoding="utf-8").read()
+    csv_text = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert len(csv_text.strip().splitlines()) == 41
     assert "Posted" in csv_text and "Skipped" in csv_text
     key = csv_text.splitlines()[2].split(",")[9]  # the second line was posted
