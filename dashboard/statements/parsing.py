@@ -480,8 +480,11 @@ def _check_mapping(table: Table, mapping: ColumnMapping) -> None:
         raise StatementError("Choose either one signed Amount column or Paid in / Paid out columns, not both.")
 
 
-def parse_statement(table: Table, mapping: ColumnMapping) -> ParsedStatement:
-    """Every data row as a StatementLine, or StatementError listing every bad row (none are returned then)."""
+def parse_statement(table: Table, mapping: ColumnMapping | None) -> ParsedStatement:
+    """Every data row as a StatementLine, or StatementError listing every bad row (none are returned then).
+    No mapping (nothing could be guessed from the header) is a StatementError too."""
+    if mapping is None:
+        raise StatementError("No column of this header looks like a date: choose the columns.")
     _check_mapping(table, mapping)
     notes: list[str] = []
     order = mapping.date_order

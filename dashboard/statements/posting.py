@@ -129,8 +129,10 @@ def _draft(line: StatementLine, posting: Posting, balance_before: Decimal) -> Le
 
 
 def _send_entry(client: NexudusClient, line: StatementLine, posting: Posting) -> int | None:
-    """Write the entry through the ledger's own create (issue 17 puts it under the ledger's lock, re-reading
-    the balance there); the balance read here is what it is built on until then."""
+    """Write the entry through the ledger's own create, the one the form uses. Issue 17 (branch `ledger`)
+    moves that create under the customer's ledger lock, where it reads the latest balance again; there it
+    takes `balance_reviewed=before` and raises BalanceMoved (nothing sent) when another writer got in
+    between: pass `before` and treat BalanceMoved / LedgerBusy like NexudusRateLimited (wait, send again)."""
     before = customer_balance(client=client, coworker_id=posting.coworker_id, business_id=posting.business_id)
     return ledger_entry_create(client=client, draft=_draft(line, posting, before)).id
 
@@ -267,9 +269,10 @@ def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
         return statement_import.status == StatementImport.Status.DONE
     StatementImport.objects.filter(pk=import_id).update(status=StatementImport.Status.POSTING)
     client = nexudus_client_for_user(statement_import.user, max_wait=float(settings.STATEMENTS_BUDGET_WAIT))
+    waiting = statement_import.lines.filter(decision=StatementLine.Decision.POST, state=StatementLine.State.WAITING)
     try:
-        lines = statement_import.lines.filter(decision=StatementLine.Decision.POST, state=StatementLine.State.WAITING)
-        for line in lines.iterator():
+        for line_id in list(waiting.values_list("pk", flat=True)):
+            line = StatementLine.objects.get(pk=line_id)
             for posting in line.postings.exclude(
                 state__in=[Posting.State.DONE, Posting.State.FAILED, Posting.State.UNKNOWN]
             ).select_related("line"):
@@ -286,14 +289,21 @@ def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
             line.message = "; ".join(m for m in line.postings.values_list("message", flat=True) if m)[:500]
             line.save(update_fields=["state", "message"])
     except Paused as paused:
-        StatementImport.objects.filter(pk=import_id).update(
-            status=StatementImport.Status.PAUSED, pause_reason=str(paused)[:300]
-        )
-        release(import_id, owner)
+        _pause(import_id, owner, str(paused))
         return False
+    except Exception:
+        # Our bug or the database's: stop here (a line left "being sent" is checked in Nexudus on resume).
+        logger.exception("Statement import %s stopped by an unexpected error", import_id)
+        _pause(import_id, owner, "An unexpected error stopped the import; resume it to carry on (nothing is doubled).")
+        raise
     _finish(statement_import)
     release(import_id, owner)
     return True
+
+
+def _pause(import_id: int, owner: str, reason: str) -> None:
+    StatementImport.objects.filter(pk=import_id).update(status=StatementImport.Status.PAUSED, pause_reason=reason[:300])
+    release(import_id, owner)
 
 
 def _finish(statement_import: StatementImport) -> None:

@@ -19,6 +19,7 @@ from .models import Posting, StatementImport, StatementLine
 MAX_PAGES = 20  # 20,000 unpaid invoices: beyond that a statement import is not the tool
 MAX_NUMBER_LOOKUPS = 200
 RECENT_ENTRIES = 100
+NO_WORKER_AFTER_SECONDS = 20
 
 
 def unpaid_invoices(*, client: NexudusClient) -> list[Invoice]:
@@ -57,26 +58,25 @@ def invoice_book(*, client: NexudusClient, references: list[str]) -> InvoiceBook
 def entry_with_key(*, client: NexudusClient, coworker_id: int, business_id: int, key: str) -> LedgerEntry | None:
     """The customer's ledger entry whose description holds `key`, if Nexudus has one: a description search
     first, then their newest entries read locally (in case Nexudus's text filter compares whole values)."""
-    base = LedgerEntryQuery(coworker_id=coworker_id, business_id=business_id)
     for query in (
         LedgerEntryQuery(coworker_id=coworker_id, business_id=business_id, description=key, size=10),
         LedgerEntryQuery(
-            coworker_id=base.coworker_id,
-            business_id=base.business_id,
+            coworker_id=coworker_id,
+            business_id=business_id,
             order_by="transaction_date",
             descending=True,
             size=RECENT_ENTRIES,
         ),
     ):
         for entry in client.search_ledger_entries(query).items:
-            if key in (entry.description or ""):
+            if f"[{key}]" in (entry.description or ""):
                 return entry
     return None
 
 
 def token_with_key(*, client: NexudusClient, invoice_id: int, key: str) -> PaymentToken | None:
     page = client.search_payment_tokens(PaymentTokenQuery(coworker_invoice_id=invoice_id, size=100))
-    return next((t for t in page.items if t.token == key or key in (t.notes or "")), None)
+    return next((t for t in page.items if t.token == key or f"[{key}]" in (t.notes or "")), None)
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class Progress:
     skipped: int
     status: str
     seconds_left: float | None  # at the pace so far; None until there is a pace
+    no_worker: bool = False  # queued a while ago and no worker has taken it
 
     @property
     def percent(self) -> int:
@@ -117,7 +118,13 @@ def import_progress(*, statement_import: StatementImport) -> Progress:
         seconds_left = elapsed / finished * counts["waiting"]
     elif not counts["waiting"]:
         seconds_left = 0.0
-    return Progress(seconds_left=seconds_left, status=statement_import.status, **counts)
+    no_worker = bool(
+        statement_import.status == StatementImport.Status.QUEUED
+        and not statement_import.lease_owner
+        and started
+        and timezone.now() - started > timedelta(seconds=NO_WORKER_AFTER_SECONDS)
+    )
+    return Progress(seconds_left=seconds_left, status=statement_import.status, no_worker=no_worker, **counts)
 
 
 def import_postings(*, statement_import: StatementImport):
