@@ -8,6 +8,7 @@ no such entry. A lease on the import keeps a second worker off while the first i
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import socket
@@ -25,8 +26,8 @@ from django.utils import timezone
 from dashboard.accounts.session import nexudus_client_for_user
 from dashboard.audit.models import AuditRecord
 from dashboard.audit.services import record
-from dashboard.ledger.selectors import customer_balance
-from dashboard.ledger.services import ledger_entry_create
+from dashboard.ledger import selectors as ledger_selectors
+from dashboard.ledger import services as ledger_services
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.enums import PaymentProvider, RegularPaymentProvider
 from dashboard.nexudus.errors import (
@@ -128,13 +129,35 @@ def _draft(line: StatementLine, posting: Posting, balance_before: Decimal) -> Le
     )
 
 
+# --- the ledger's own create, as it is on main and as issue 17 (branch `ledger`) makes it ---------------------
+# Issue 17 puts `ledger_entry_create` under the customer's ledger lock, where it reads the latest entry again
+# and refuses (BalanceMoved, nothing sent) when it is not the balance the caller built on, or gives up on the
+# lock (LedgerBusy, nothing sent). Until that branch lands, main's create takes no reviewed balance. This
+# shim lets the import use whichever is there, so the lock applies to it the moment issue 17 is merged;
+# once it is, call `ledger_latest_entry` and `ledger_entry_create(..., balance_reviewed=before)` directly.
+_CREATE_TAKES_REVIEWED = "balance_reviewed" in inspect.signature(ledger_services.ledger_entry_create).parameters
+_NOTHING_SENT: tuple[type[Exception], ...] = tuple(
+    getattr(ledger_services, name) for name in ("BalanceMoved", "LedgerBusy") if hasattr(ledger_services, name)
+)
+
+
+def _balance_now(client: NexudusClient, posting: Posting) -> Decimal:
+    latest_entry = getattr(ledger_selectors, "ledger_latest_entry", None)
+    if latest_entry is not None:
+        entry = latest_entry(client=client, coworker_id=posting.coworker_id, business_id=posting.business_id)
+        return entry.balance if entry is not None else Decimal("0")
+    return ledger_selectors.customer_balance(
+        client=client, coworker_id=posting.coworker_id, business_id=posting.business_id
+    )
+
+
 def _send_entry(client: NexudusClient, line: StatementLine, posting: Posting) -> int | None:
-    """Write the entry through the ledger's own create, the one the form uses. Issue 17 (branch `ledger`)
-    moves that create under the customer's ledger lock, where it reads the latest balance again; there it
-    takes `balance_reviewed=before` and raises BalanceMoved (nothing sent) when another writer got in
-    between: pass `before` and treat BalanceMoved / LedgerBusy like NexudusRateLimited (wait, send again)."""
-    before = customer_balance(client=client, coworker_id=posting.coworker_id, business_id=posting.business_id)
-    return ledger_entry_create(client=client, draft=_draft(line, posting, before)).id
+    """Write the entry through the ledger's own create, the one the form uses (one writer per ledger)."""
+    before = _balance_now(client, posting)
+    draft = _draft(line, posting, before)
+    if _CREATE_TAKES_REVIEWED:
+        return ledger_services.ledger_entry_create(client=client, draft=draft, balance_reviewed=before).id
+    return ledger_services.ledger_entry_create(client=client, draft=draft).id
 
 
 def _recover_entry(client: NexudusClient, posting: Posting) -> bool:
@@ -167,6 +190,13 @@ def _post_one(client: NexudusClient, posting: Posting) -> None:
         except _UNKNOWN:
             if _unknown_outcome(client, posting):
                 return
+            continue
+        except _NOTHING_SENT:  # another writer held or moved this ledger: read the balance again, send again
+            _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)
+            waits += 1
+            if waits > MAX_WAITS:
+                raise Paused("This customer's ledger stayed busy; resume the import later.") from None
+            time.sleep(0.5)
             continue
         except (NexudusRateLimited, NexudusUnavailable) as error:  # nothing was processed: wait, send again
             _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)
