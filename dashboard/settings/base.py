@@ -205,14 +205,6 @@ NEXUDUS_BUDGET_READ_WINDOW = env_float("NEXUDUS_BUDGET_READ_WINDOW", 0.11)
 NEXUDUS_BUDGET_WRITES = int(os.environ.get("NEXUDUS_BUDGET_WRITES", "60"))
 NEXUDUS_BUDGET_WRITE_WINDOW = env_float("NEXUDUS_BUDGET_WRITE_WINDOW", 61.0)
 
-# Background work (bank statement imports) on django-tasks' database backend: the queue lives in our own
-# database, so `make run` and production need no extra service; `manage.py statements_worker` runs it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# How long a worker's claim on an import lasts without renewal (it renews before every write).
-STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
-# How long a worker waits for a turn in the person's write budget before trying again.
-STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
-
 # Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
 # first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
 FERNET_KEYS = env_list("FERNET_KEYS", "")
@@ -274,3 +266,11 @@ def logging_config(log_format: str, level: str) -> dict:
 # Plain lines locally; production defaults to JSON (see dashboard.settings.production).
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# Background work (bank statement imports) on django-tasks' database backend: the queue lives in our own
+# database, so `make run` and production need no extra service; `manage.py statements_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a worker's claim on an import lasts without renewal (it renews before every write).
+STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
+# How long a worker waits for a turn in the person's write budget before trying again.
+STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
