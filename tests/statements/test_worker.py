@@ -55,7 +55,9 @@ def start_worker(sandbox) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "worker_settings",
-        "PYTHONPATH": f"{ROOT / 'tests' / 'statements'}{os.pathsep}{ROOT}",
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "tests" / "statements"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
         "STATEMENTS_TEST_NEXUDUS_URL": sandbox.url,
         "STATEMENTS_TEST_DB": str(connection.settings_dict["NAME"]),
     }
