@@ -274,3 +274,5 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
 # How long a worker waits for a turn in the person's write budget before trying again.
 STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
+# A write that got no answer is looked for in Nexudus again this long after, before it is ever resent.
+STATEMENTS_RECHECK_SECONDS = env_float("STATEMENTS_RECHECK_SECONDS", 30.0)

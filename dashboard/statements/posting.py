@@ -175,22 +175,32 @@ class Paused(Exception):
     """The import cannot go on without the person (their Nexudus session ended)."""
 
 
-def _post_one(client: NexudusClient, posting: Posting) -> None:
+def _post_one(client: NexudusClient, posting: Posting) -> bool:
+    """Send one posting until Nexudus answers. True when settled (posted, refused or given up as unknown);
+    False when its write got no answer and Nexudus does not show it yet: it stays SENDING, to be looked for
+    again a while later before any resend (a slow write may still land)."""
     line = posting.line
-    if posting.state == Posting.State.SENDING and _recover_entry(client, posting):
-        return
+    if posting.state == Posting.State.SENDING:
+        if _recover_entry(client, posting):
+            return True
+        if posting.attempts >= MAX_SENDS:
+            return _give_up(posting)
     waits = 0
     while True:
         _set(posting, state=Posting.State.SENDING, attempts=posting.attempts + 1)
         try:
             entry_id = _send_entry(client, line, posting)
         except NexudusAuthExpired:
-            _set(posting, state=Posting.State.WAITING)  # a 401 means nothing was processed
+            _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)  # a 401: nothing processed
             raise Paused("Your Nexudus session ended: sign in again, then resume the import.") from None
         except _UNKNOWN:
-            if _unknown_outcome(client, posting):
-                return
-            continue
+            time.sleep(1.0)  # a write still in flight may land in a moment
+            if _recover_entry(client, posting):
+                return True
+            if posting.attempts >= MAX_SENDS:
+                return _give_up(posting)
+            _set(posting, message="Nexudus did not answer; looked for again before any resend.")
+            return False
         except _NOTHING_SENT:  # another writer held or moved this ledger: read the balance again, send again
             _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)
             waits += 1
@@ -207,33 +217,19 @@ def _post_one(client: NexudusClient, posting: Posting) -> None:
             continue
         except NexudusError as error:
             _set(posting, state=Posting.State.FAILED, message=(error.message or type(error).__name__)[:500])
-            return
-        _set(posting, state=Posting.State.DONE, entry_id=entry_id, message="")
-        return
-
-
-def _unknown_outcome(client: NexudusClient, posting: Posting) -> bool:
-    """True when the posting is settled (found in Nexudus, or given up as unknown); False: send again."""
-    time.sleep(1.0)  # let a write that was still in flight land before looking for it
-    try:
-        if _recover_entry(client, posting):
             return True
-    except NexudusError:
-        logger.warning("Could not check posting %s after an unknown outcome", posting.pk, exc_info=True)
-        _set(
-            posting,
-            state=Posting.State.UNKNOWN,
-            message="Nexudus did not answer, and could not be checked: look for the key in the customer's ledger.",
-        )
+        _set(posting, state=Posting.State.DONE, entry_id=entry_id, message="")
         return True
-    if posting.attempts >= MAX_SENDS:
-        _set(
-            posting,
-            state=Posting.State.UNKNOWN,
-            message="Nexudus did not answer several times: look for the key in the customer's ledger.",
-        )
-        return True
-    return False
+
+
+def _give_up(posting: Posting) -> bool:
+    _set(
+        posting,
+        state=Posting.State.UNKNOWN,
+        message="Nexudus did not answer several times and does not show the entry: look for the key in the "
+        "customer's ledger before recording this payment by hand.",
+    )
+    return True
 
 
 def _post_token(client: NexudusClient, posting: Posting) -> None:
@@ -301,23 +297,23 @@ def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
     client = nexudus_client_for_user(statement_import.user, max_wait=float(settings.STATEMENTS_BUDGET_WAIT))
     waiting = statement_import.lines.filter(decision=StatementLine.Decision.POST, state=StatementLine.State.WAITING)
     try:
+        deferred: list[int] = []
         for line_id in list(waiting.values_list("pk", flat=True)):
-            line = StatementLine.objects.get(pk=line_id)
-            for posting in line.postings.exclude(
-                state__in=[Posting.State.DONE, Posting.State.FAILED, Posting.State.UNKNOWN]
-            ).select_related("line"):
-                if not claim(import_id, owner):
-                    return False  # our lease lapsed and someone else took over: they carry on
-                _post_one(client, posting)
-            for posting in (
-                line.postings.filter(state=Posting.State.DONE)
-                .exclude(token_state__in=["", Posting.State.DONE, Posting.State.FAILED])
-                .select_related("line")
-            ):
-                _post_token(client, posting)
-            line.state = _line_state(line)
-            line.message = "; ".join(m for m in line.postings.values_list("message", flat=True) if m)[:500]
-            line.save(update_fields=["state", "message"])
+            settled = _post_line(client, line_id, import_id, owner)
+            if settled is None:
+                return False  # our lease lapsed and someone else took over: they carry on
+            if not settled:
+                deferred.append(line_id)
+        # Writes that got no answer: look for them again once a slow write would have landed, then resend.
+        for _ in range(MAX_SENDS):
+            if not deferred:
+                break
+            time.sleep(float(settings.STATEMENTS_RECHECK_SECONDS))
+            deferred = [line_id for line_id in deferred if _post_line(client, line_id, import_id, owner) is False]
+        for line_id in deferred:
+            for posting in Posting.objects.filter(line_id=line_id, state=Posting.State.SENDING):
+                _give_up(posting)
+            _settle_line(StatementLine.objects.get(pk=line_id))
     except Paused as paused:
         _pause(import_id, owner, str(paused))
         return False
@@ -329,6 +325,32 @@ def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
     _finish(statement_import)
     release(import_id, owner)
     return True
+
+
+def _post_line(client: NexudusClient, line_id: int, import_id: int, owner: str) -> bool | None:
+    """Every posting of a line (then its payment tokens). True: settled; False: a write awaits its check;
+    None: our lease is gone."""
+    line = StatementLine.objects.get(pk=line_id)
+    settled = True
+    pending = line.postings.exclude(state__in=[Posting.State.DONE, Posting.State.FAILED, Posting.State.UNKNOWN])
+    for posting in pending.select_related("line"):
+        if not claim(import_id, owner):
+            return None
+        settled = _post_one(client, posting) and settled
+    tokens_due = line.postings.filter(state=Posting.State.DONE).exclude(
+        token_state__in=["", Posting.State.DONE, Posting.State.FAILED]
+    )
+    for posting in tokens_due.select_related("line"):
+        _post_token(client, posting)
+    if settled:
+        _settle_line(line)
+    return settled
+
+
+def _settle_line(line: StatementLine) -> None:
+    line.state = _line_state(line)
+    line.message = "; ".join(m for m in line.postings.values_list("message", flat=True) if m)[:500]
+    line.save(update_fields=["state", "message"])
 
 
 def _pause(import_id: int, owner: str, reason: str) -> None:

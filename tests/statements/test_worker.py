@@ -32,10 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def prepared_import(client, sandbox, lines: int) -> StatementImport:
+def prepared_import(client, sandbox, lines: int, create_tokens: bool = False) -> StatementImport:
     user = get_user_model().objects.get(email="ops@sandbox.test")
     built = build_statement(sandbox, lines=lines)
-    statement_import = statement_import_create(user=user, data=built.csv_text, currency_code="GBP")
+    statement_import = statement_import_create(
+        user=user, data=built.csv_text, currency_code="GBP", create_tokens=create_tokens
+    )
     mapping = guess_mapping(import_table(statement_import).header)
     statement_import_match(client=nexudus_client_for_user(user), statement_import=statement_import, mapping=mapping)
     return statement_import
@@ -134,11 +136,26 @@ def test_a_posting_interrupted_after_its_write_is_found_not_resent(ops_client, u
 
 def test_a_write_whose_answer_is_lost_is_checked_then_sent_once(ops_client, upstream, settings):
     settings.NEXUDUS_BUDGET_WRITES = 0
+    settings.STATEMENTS_RECHECK_SECONDS = 0.5
     statement_import = prepared_import(ops_client, upstream, lines=8)
     statement_import_queue(statement_import=statement_import)
     upstream.fault("drop", count=1, method="POST", path="/api/billing/coworkerledgerentries")
     assert statement_import_run(import_id=statement_import.pk)
     assert Posting.objects.filter(line__statement_import=statement_import, attempts=2).count() == 1
+    assert_each_accepted_line_once(upstream, statement_import)
+
+
+def test_a_timed_out_write_that_lands_later_is_found_not_resent(ops_client, upstream, settings):
+    settings.NEXUDUS_BUDGET_WRITES = 0
+    settings.NEXUDUS_READ_TIMEOUT = 1.0
+    settings.STATEMENTS_RECHECK_SECONDS = 2.0
+    statement_import = prepared_import(ops_client, upstream, lines=8)
+    statement_import_queue(statement_import=statement_import)
+    # Nexudus takes 1.5 s to save it; the dashboard stops waiting after 1 s, so its outcome is unknown.
+    upstream.fault("timeout", count=1, delay_ms=1500, method="POST", path="/api/billing/coworkerledgerentries")
+    assert statement_import_run(import_id=statement_import.pk)
+    postings = Posting.objects.filter(line__statement_import=statement_import, line__decision="post")
+    assert set(postings.values_list("attempts", flat=True)) == {1}  # found in Nexudus, never sent twice
     assert_each_accepted_line_once(upstream, statement_import)
 
 
@@ -152,3 +169,23 @@ def test_a_second_worker_keeps_off_an_import_another_is_posting(ops_client, upst
     )
     assert statement_import_run(import_id=statement_import.pk) is False
     assert not Posting.objects.filter(line__statement_import=statement_import).exclude(state="waiting").exists()
+
+
+def test_bank_transfer_payment_tokens_are_recorded_once_when_asked(ops_client, upstream, settings):
+    settings.NEXUDUS_BUDGET_WRITES = 0
+    statement_import = prepared_import(ops_client, upstream, lines=6, create_tokens=True)
+    statement_import_queue(statement_import=statement_import)
+    assert statement_import_run(import_id=statement_import.pk)
+    postings = Posting.objects.filter(line__statement_import=statement_import, line__decision="post")
+    assert postings.exists()
+    for posting in postings:
+        assert posting.token_state == "done"
+        tokens = upstream.api(
+            "GET",
+            "/api/billing/coworkerinvoicepaymenttokens",
+            params={"CoworkerInvoicePaymentToken_CoworkerInvoice": posting.invoice_id},
+        ).json()
+        mine = [t for t in tokens["Records"] if t["Token"] == posting.key]
+        assert [t["Id"] for t in mine] == [posting.token_id]
+        one = upstream.api("GET", f"/api/billing/coworkerinvoicepaymenttokens/{posting.token_id}").json()
+        assert one["RegularPaymentProvider"] == 96  # BankTransfer (the listing leaves the provider out)
