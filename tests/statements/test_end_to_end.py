@@ -103,6 +103,9 @@ def test_a_300_line_statement_posts_exactly_the_accepted_lines(ops_client, upstr
     assert AuditRecord.objects.filter(resource="ledger_entry", outcome="success").count() == postings
     summary = AuditRecord.objects.get(resource="statement_import", record_id=statement_import.pk)
     assert summary.answer_summary["posted"] == len(accepted)
+    audit_page = ops_client.get(reverse("audit:list")).content.decode()
+    assert "Bank statement import" in audit_page
+    assert reverse("statements:results", args=[statement_import.pk]) in audit_page
 
     # The results CSV lists every line with its outcome and entry ids.
     csv_text = ops_client.get(reverse("statements:results-csv", args=[statement_import.pk])).content.decode()
