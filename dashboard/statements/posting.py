@@ -181,7 +181,10 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
     again a while later before any resend (a slow write may still land)."""
     line = posting.line
     if posting.state == Posting.State.SENDING:
-        if _recover_entry(client, posting):
+        found = _found(client, posting)
+        if found is None:
+            return False  # not known either way: never resend without having looked
+        if found:
             return True
         if posting.attempts >= MAX_SENDS:
             return _give_up(posting)
@@ -195,9 +198,10 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
             raise Paused("Your Nexudus session ended: sign in again, then resume the import.") from None
         except _UNKNOWN:
             time.sleep(1.0)  # a write still in flight may land in a moment
-            if _recover_entry(client, posting):
+            found = _found(client, posting)
+            if found:
                 return True
-            if posting.attempts >= MAX_SENDS:
+            if found is not None and posting.attempts >= MAX_SENDS:
                 return _give_up(posting)
             _set(posting, message="Nexudus did not answer; looked for again before any resend.")
             return False
@@ -222,6 +226,17 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
         return True
 
 
+def _found(client: NexudusClient, posting: Posting) -> bool | None:
+    """Whether Nexudus has the posting's entry (recorded as posted if so); None when it could not be asked."""
+    try:
+        return _recover_entry(client, posting)
+    except NexudusAuthExpired:
+        raise Paused("Your Nexudus session ended: sign in again, then resume the import.") from None
+    except NexudusError:
+        logger.warning("Could not look for posting %s in Nexudus", posting.pk, exc_info=True)
+        return None
+
+
 def _give_up(posting: Posting) -> bool:
     _set(
         posting,
@@ -244,10 +259,17 @@ def _post_token(client: NexudusClient, posting: Posting) -> None:
         coworker_invoice_id=posting.invoice_id or 0,
         provider=RegularPaymentProvider.BankTransfer,
         token=posting.key,
-        notes=entry_description(posting.line, posting)[:200],
+        notes=f"Bank transfer {posting.line.date:%d %b %Y}: {posting.line.reference[:120]} [{posting.key}]",
     )
     try:
-        result = payment_token_create(client=client, draft=draft)
+        for waited in range(MAX_WAITS + 1):
+            try:
+                result = payment_token_create(client=client, draft=draft)
+                break
+            except NexudusRateLimited as error:  # nothing processed: wait for the budget, send again
+                if waited == MAX_WAITS:
+                    raise
+                time.sleep(min(error.retry_after or 2.0, 30.0))
     except NexudusAuthExpired:
         _set(posting, token_state=Posting.State.WAITING)
         raise Paused("Your Nexudus session ended: sign in again, then resume the import.") from None

@@ -189,3 +189,23 @@ def test_bank_transfer_payment_tokens_are_recorded_once_when_asked(ops_client, u
         assert [t["Id"] for t in mine] == [posting.token_id]
         one = upstream.api("GET", f"/api/billing/coworkerinvoicepaymenttokens/{posting.token_id}").json()
         assert one["RegularPaymentProvider"] == 96  # BankTransfer (the listing leaves the provider out)
+
+
+def test_a_posting_that_cannot_be_looked_for_is_never_resent(ops_client, upstream, settings):
+    settings.NEXUDUS_BUDGET_WRITES = 0
+    settings.STATEMENTS_RECHECK_SECONDS = 0.1
+    statement_import = prepared_import(ops_client, upstream, lines=6)
+    statement_import_queue(statement_import=statement_import)
+    assert statement_import_run(import_id=statement_import.pk)
+    posting = Posting.objects.filter(line__statement_import=statement_import, state="done").first()
+    Posting.objects.filter(pk=posting.pk).update(state="sending", entry_id=None)
+    StatementLine.objects.filter(pk=posting.line_id).update(state="waiting")
+    StatementImport.objects.filter(pk=statement_import.pk).update(status="posting", lease_owner="", lease_until=None)
+    # Nexudus cannot be searched: whether the entry exists is unknown, so it must not be sent again.
+    upstream.fault("status", count=200, status=503, method="GET", path="/api/billing/coworkerledgerentries")
+    assert statement_import_run(import_id=statement_import.pk)
+    upstream.clear_faults()
+    posting.refresh_from_db()
+    assert posting.state == "unknown" and "look for the key" in posting.message
+    assert len(ledger_entries_with(upstream, posting.key)) == 1
+    assert StatementLine.objects.get(pk=posting.line_id).state == "unknown"
