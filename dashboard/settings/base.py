@@ -276,3 +276,6 @@ STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
 STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
 # A write that got no answer is looked for in Nexudus again this long after, before it is ever resent.
 STATEMENTS_RECHECK_SECONDS = env_float("STATEMENTS_RECHECK_SECONDS", 30.0)
+# One task posts for this long, then queues the rest: a stopping worker finishes within it, and several
+# people's imports take turns on one worker.
+STATEMENTS_TIME_SLICE = env_float("STATEMENTS_TIME_SLICE", 20.0)

@@ -123,7 +123,8 @@ class Posting(models.Model):
     currency_code = models.CharField(max_length=3, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)  # times sent
+    checks = models.PositiveSmallIntegerField(default=0)  # times looked for in Nexudus since the last send
     entry_id = models.BigIntegerField(null=True, blank=True)
     token_state = models.CharField(max_length=8, choices=State.choices, blank=True)  # "" = no token wanted
     token_id = models.BigIntegerField(null=True, blank=True)

@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 PAYMENT_CODE = "PAYM"  # the code the ledger form suggests for a payment
 MAX_SENDS = 3  # sends of one posting whose outcome stayed unknown before it is left for a person to check
+MAX_CHECKS = 6  # looks for a posting in Nexudus that could not be answered before it is left unknown
 MAX_WAITS = 30  # nothing-processed answers (throttled, unreachable) tolerated per posting before pausing
 DESCRIPTION_MAX = 255
 _UNKNOWN = (NexudusWriteOutcomeUnknown, NexudusMalformedResponse, NexudusServerError)
@@ -181,13 +183,19 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
     again a while later before any resend (a slow write may still land)."""
     line = posting.line
     if posting.state == Posting.State.SENDING:
+        if posting.checks and timezone.now() - posting.updated_at < timedelta(
+            seconds=float(settings.STATEMENTS_RECHECK_SECONDS)
+        ):
+            return False  # looked for a moment ago: give a slow write time to land first
         found = _found(client, posting)
-        if found is None:
-            return False  # not known either way: never resend without having looked
         if found:
             return True
+        if found is None:  # not known either way: never resend without having looked
+            return _give_up(posting) if posting.checks >= MAX_CHECKS else False
         if posting.attempts >= MAX_SENDS:
             return _give_up(posting)
+        if posting.checks < 2 and posting.attempts:
+            return False  # not there yet: one more look, a while later, before sending it again
     waits = 0
     while True:
         _set(posting, state=Posting.State.SENDING, attempts=posting.attempts + 1)
@@ -197,14 +205,9 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
             _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)  # a 401: nothing processed
             raise Paused("Your Nexudus session ended: sign in again, then resume the import.") from None
         except _UNKNOWN:
+            _set(posting, checks=0, message="Nexudus did not answer; looked for in Nexudus before any resend.")
             time.sleep(1.0)  # a write still in flight may land in a moment
-            found = _found(client, posting)
-            if found:
-                return True
-            if found is not None and posting.attempts >= MAX_SENDS:
-                return _give_up(posting)
-            _set(posting, message="Nexudus did not answer; looked for again before any resend.")
-            return False
+            return bool(_found(client, posting))
         except _NOTHING_SENT:  # another writer held or moved this ledger: read the balance again, send again
             _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)
             waits += 1
@@ -227,7 +230,9 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
 
 
 def _found(client: NexudusClient, posting: Posting) -> bool | None:
-    """Whether Nexudus has the posting's entry (recorded as posted if so); None when it could not be asked."""
+    """Whether Nexudus has the posting's entry (recorded as posted if so); None when it could not be asked.
+    Every look is counted (and stamps the posting), so looks are spaced out and bounded."""
+    _set(posting, checks=posting.checks + 1)
     try:
         return _recover_entry(client, posting)
     except NexudusAuthExpired:
@@ -305,40 +310,45 @@ def _line_state(line: StatementLine) -> str:
 # --- the import -------------------------------------------------------------------------------------------
 
 
-def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
-    """Post every waiting line of an import; True when it finished. Safe to call again at any time."""
+class RunResult(StrEnum):
+    DONE = "done"  # every accepted line is settled
+    MORE = "more"  # stopped at its time slice with lines left: run it again (the task re-queues itself)
+    ELSEWHERE = "elsewhere"  # another worker holds the import
+    PAUSED = "paused"  # needs the person (their Nexudus session ended) or a resume
+
+
+def statement_import_run(*, import_id: int, owner: str | None = None, time_slice: float | None = None) -> RunResult:
+    """Post the waiting lines of an import, for at most `time_slice` seconds (None: until it is done).
+    Safe to call again at any time, from any worker: each line is posted once."""
     owner = owner or worker_id()
     if not claim(import_id, owner):
         logger.info("Import %s is being posted by another worker", import_id)
-        return False
+        return RunResult.ELSEWHERE
     statement_import = StatementImport.objects.select_related("user").get(pk=import_id)
     if statement_import.status not in (StatementImport.Status.QUEUED, StatementImport.Status.POSTING):
         release(import_id, owner)
-        return statement_import.status == StatementImport.Status.DONE
+        return RunResult.DONE if statement_import.status == StatementImport.Status.DONE else RunResult.PAUSED
     StatementImport.objects.filter(pk=import_id).update(status=StatementImport.Status.POSTING)
     client = nexudus_client_for_user(statement_import.user, max_wait=float(settings.STATEMENTS_BUDGET_WAIT))
     waiting = statement_import.lines.filter(decision=StatementLine.Decision.POST, state=StatementLine.State.WAITING)
+    deadline = time.monotonic() + time_slice if time_slice is not None else None
     try:
-        deferred: list[int] = []
-        for line_id in list(waiting.values_list("pk", flat=True)):
-            settled = _post_line(client, line_id, import_id, owner)
-            if settled is None:
-                return False  # our lease lapsed and someone else took over: they carry on
-            if not settled:
-                deferred.append(line_id)
-        # Writes that got no answer: look for them again once a slow write would have landed, then resend.
-        for _ in range(MAX_SENDS):
-            if not deferred:
-                break
-            time.sleep(float(settings.STATEMENTS_RECHECK_SECONDS))
-            deferred = [line_id for line_id in deferred if _post_line(client, line_id, import_id, owner) is False]
-        for line_id in deferred:
-            for posting in Posting.objects.filter(line_id=line_id, state=Posting.State.SENDING):
-                _give_up(posting)
-            _settle_line(StatementLine.objects.get(pk=line_id))
+        while line_ids := list(waiting.values_list("pk", flat=True)):
+            settled_any = False
+            for line_id in line_ids:
+                if deadline is not None and time.monotonic() > deadline:
+                    release(import_id, owner)
+                    return RunResult.MORE
+                settled = _post_line(client, line_id, import_id, owner)
+                if settled is None:
+                    return RunResult.ELSEWHERE  # our lease lapsed and another worker took over: it carries on
+                settled_any = settled_any or settled
+            if not settled_any:
+                # Only writes that got no answer are left: give a slow write time to land before looking again.
+                time.sleep(min(float(settings.STATEMENTS_RECHECK_SECONDS), 5.0))
     except Paused as paused:
         _pause(import_id, owner, str(paused))
-        return False
+        return RunResult.PAUSED
     except Exception:
         # Our bug or the database's: stop here (a line left "being sent" is checked in Nexudus on resume).
         logger.exception("Statement import %s stopped by an unexpected error", import_id)
@@ -346,7 +356,7 @@ def statement_import_run(*, import_id: int, owner: str | None = None) -> bool:
         raise
     _finish(statement_import)
     release(import_id, owner)
-    return True
+    return RunResult.DONE
 
 
 def _post_line(client: NexudusClient, line_id: int, import_id: int, owner: str) -> bool | None:

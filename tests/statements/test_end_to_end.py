@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dashboard.audit.models import AuditRecord
 from dashboard.statements.models import Posting, StatementImport, StatementLine
-from dashboard.statements.posting import statement_import_run
+from dashboard.statements.posting import RunResult, statement_import_run
 
 from .statement_builder import build_statement
 
@@ -75,7 +75,7 @@ def test_a_300_line_statement_posts_exactly_the_accepted_lines(ops_client, upstr
 
     response = ops_client.post(reverse("statements:post", args=[statement_import.pk]))
     assert response.status_code == 302
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
 
     statement_import.refresh_from_db()
     assert statement_import.status == StatementImport.Status.DONE

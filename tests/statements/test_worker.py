@@ -17,7 +17,7 @@ from django.db import connection
 from dashboard.accounts.session import nexudus_client_for_user
 from dashboard.statements.models import Posting, StatementImport, StatementLine
 from dashboard.statements.parsing import guess_mapping
-from dashboard.statements.posting import statement_import_run
+from dashboard.statements.posting import RunResult, statement_import_run
 from dashboard.statements.services import (
     import_table,
     statement_import_create,
@@ -120,7 +120,7 @@ def test_a_posting_interrupted_after_its_write_is_found_not_resent(ops_client, u
     settings.NEXUDUS_BUDGET_WRITES = 0
     statement_import = prepared_import(ops_client, upstream, lines=12)
     statement_import_queue(statement_import=statement_import)
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     # As if the worker died between Nexudus saving the entry and our recording it.
     posting = Posting.objects.filter(line__statement_import=statement_import, state="done").first()
     written = posting.entry_id
@@ -128,7 +128,7 @@ def test_a_posting_interrupted_after_its_write_is_found_not_resent(ops_client, u
     StatementLine.objects.filter(pk=posting.line_id).update(state="waiting")
     StatementImport.objects.filter(pk=statement_import.pk).update(status="posting", lease_owner="", lease_until=None)
 
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     posting.refresh_from_db()
     assert posting.state == "done" and posting.entry_id == written
     assert_each_accepted_line_once(upstream, statement_import)
@@ -140,7 +140,7 @@ def test_a_write_whose_answer_is_lost_is_checked_then_sent_once(ops_client, upst
     statement_import = prepared_import(ops_client, upstream, lines=8)
     statement_import_queue(statement_import=statement_import)
     upstream.fault("drop", count=1, method="POST", path="/api/billing/coworkerledgerentries")
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     assert Posting.objects.filter(line__statement_import=statement_import, attempts=2).count() == 1
     assert_each_accepted_line_once(upstream, statement_import)
 
@@ -153,7 +153,7 @@ def test_a_timed_out_write_that_lands_later_is_found_not_resent(ops_client, upst
     statement_import_queue(statement_import=statement_import)
     # Nexudus takes 1.5 s to save it; the dashboard stops waiting after 1 s, so its outcome is unknown.
     upstream.fault("timeout", count=1, delay_ms=1500, method="POST", path="/api/billing/coworkerledgerentries")
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     postings = Posting.objects.filter(line__statement_import=statement_import, line__decision="post")
     assert set(postings.values_list("attempts", flat=True)) == {1}  # found in Nexudus, never sent twice
     assert_each_accepted_line_once(upstream, statement_import)
@@ -167,7 +167,7 @@ def test_a_second_worker_keeps_off_an_import_another_is_posting(ops_client, upst
         lease_until=StatementImport.objects.get(pk=statement_import.pk).created_at
         + __import__("datetime").timedelta(days=1),
     )
-    assert statement_import_run(import_id=statement_import.pk) is False
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.ELSEWHERE
     assert not Posting.objects.filter(line__statement_import=statement_import).exclude(state="waiting").exists()
 
 
@@ -175,7 +175,7 @@ def test_bank_transfer_payment_tokens_are_recorded_once_when_asked(ops_client, u
     settings.NEXUDUS_BUDGET_WRITES = 0
     statement_import = prepared_import(ops_client, upstream, lines=6, create_tokens=True)
     statement_import_queue(statement_import=statement_import)
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     postings = Posting.objects.filter(line__statement_import=statement_import, line__decision="post")
     assert postings.exists()
     for posting in postings:
@@ -196,16 +196,35 @@ def test_a_posting_that_cannot_be_looked_for_is_never_resent(ops_client, upstrea
     settings.STATEMENTS_RECHECK_SECONDS = 0.1
     statement_import = prepared_import(ops_client, upstream, lines=6)
     statement_import_queue(statement_import=statement_import)
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     posting = Posting.objects.filter(line__statement_import=statement_import, state="done").first()
     Posting.objects.filter(pk=posting.pk).update(state="sending", entry_id=None)
     StatementLine.objects.filter(pk=posting.line_id).update(state="waiting")
     StatementImport.objects.filter(pk=statement_import.pk).update(status="posting", lease_owner="", lease_until=None)
     # Nexudus cannot be searched: whether the entry exists is unknown, so it must not be sent again.
     upstream.fault("status", count=200, status=503, method="GET", path="/api/billing/coworkerledgerentries")
-    assert statement_import_run(import_id=statement_import.pk)
+    assert statement_import_run(import_id=statement_import.pk) is RunResult.DONE
     upstream.clear_faults()
     posting.refresh_from_db()
     assert posting.state == "unknown" and "look for the key" in posting.message
     assert len(ledger_entries_with(upstream, posting.key)) == 1
     assert StatementLine.objects.get(pk=posting.line_id).state == "unknown"
+
+
+def test_a_task_posts_for_one_time_slice_then_queues_the_rest(ops_client, upstream, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from dashboard.statements.tasks import post_statement_import
+
+    settings.NEXUDUS_BUDGET_WRITES = 0
+    settings.STATEMENTS_TIME_SLICE = 0.0
+    statement_import = prepared_import(ops_client, upstream, lines=6)
+    statement_import_queue(statement_import=statement_import)
+    queued = DBTaskResult.objects.count()
+    assert post_statement_import.call(statement_import.pk) == "more"
+    assert DBTaskResult.objects.count() == queued + 1  # the rest is on the queue for the next turn
+    statement_import.refresh_from_db()
+    assert statement_import.lease_owner == ""  # let go, so whichever worker takes the next turn may post
+    settings.STATEMENTS_TIME_SLICE = 60.0
+    assert post_statement_import.call(statement_import.pk) == "done"
+    assert_each_accepted_line_once(upstream, statement_import)
