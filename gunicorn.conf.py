@@ -69,7 +69,7 @@ control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 if os.environ.get("GUNICORN_CONTROL_SOCKET"):
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
-# One JSON line per request comes from `dashboard.core.request_id` (with request id and user id), so
+# One JSON line per request comes from `dashboard.runtime.request_id` (with request id and user id), so
 # gunicorn's own access log would only duplicate it.
 accesslog = None
 errorlog = "-"
@@ -80,7 +80,7 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # text), so that logger is silenced here explicitly.
 if (os.environ.get("LOG_FORMAT") or "json").strip().lower() == "json":
     logconfig_dict = {
-        "formatters": {"generic": {"()": "dashboard.core.logging.JsonFormatter"}},
+        "formatters": {"generic": {"()": "dashboard.runtime.logging.JsonFormatter"}},
         "loggers": {
             "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False},
             "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},

@@ -26,7 +26,7 @@ LAYERS = (  # the first layer any frame of a stack belongs to wins, so "django-t
     ("database (ORM + sqlite)", ("django/db/",)),
     ("crypto (token decrypt)", ("cryptography/",)),
     ("json decode (upstream answer)", ("json/decoder.py", "json/__init__.py")),
-    ("logging", ("logging/__init__.py", "dashboard/core/logging.py")),
+    ("logging", ("logging/__init__.py", "dashboard/runtime/logging.py")),
     ("django-tables2 rendering", ("django_tables2/",)),
     ("forms and widgets", ("django/forms/",)),
     ("templates (rest of the page)", ("django/template/", "template_partials/")),

@@ -9,6 +9,7 @@ from typing import Any
 
 from . import statements
 from .results import Check, ScenarioResult
+from .scenarios import LOCK_CONTENDED_KEY, LOCK_FREE_KEY
 
 README_START = "<!-- bench:results:start -->"
 README_END = "<!-- bench:results:end -->"
@@ -88,6 +89,27 @@ def cpu_lines(results: Sequence[ScenarioResult], cpus: int) -> list[str]:
     return lines
 
 
+def lock_lines(results: Sequence[ScenarioResult]) -> list[str]:
+    """The ledger lock's cost on a create: p50 with writers on different customers (uncontended) and with
+    every writer on one customer (contended), per users and latency."""
+    by_key = {(r.key, r.users, r.latency_ms, r.mode): r for r in results if r.latency is not None}
+    lines = []
+    for (key, users, latency_ms, mode), free in sorted(by_key.items(), key=lambda item: item[0][1:]):
+        if key != LOCK_FREE_KEY:
+            continue
+        contended = by_key.get((LOCK_CONTENDED_KEY, users, latency_ms, mode))
+        if contended is None:
+            continue
+        extra = contended.latency.p50 - free.latency.p50
+        who = f"{users} user{'s' if users != 1 else ''}, {latency_ms} ms, {mode} loop"
+        lines.append(
+            f"{who}: create p50 {free.latency.p50:.1f} ms "
+            f"on different customers, {contended.latency.p50:.1f} ms all on one customer ({extra:+.1f} ms; "
+            f"{contended.errors} refused or failed of {contended.operations})"
+        )
+    return lines
+
+
 def console_report(results: Sequence[ScenarioResult], checks: Sequence[Check], extras: dict[str, Any]) -> str:
     parts = [
         "Scenarios (latencies in ms; 'up' = upstream measured directly; ratio = p50 / upstream p50; "
@@ -97,6 +119,9 @@ def console_report(results: Sequence[ScenarioResult], checks: Sequence[Check], e
         "Targets",
         render_table(("target", "figure", "limit", "verdict"), check_rows(checks)),
     ]
+    lock = lock_lines(results)
+    if lock:
+        parts += ["", "Ledger write lock: the cost on a ledger create, without and with contention", *lock]
     cpu = cpu_lines(results, extras.get("meta", {}).get("cpus") or 1)
     if cpu:
         parts += ["", "Where the CPU went (per process group; 'other' = the rest of the machine)", *cpu]

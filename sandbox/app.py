@@ -28,6 +28,14 @@ HTML_ERROR = (
 )
 
 
+OOOPS = {
+    "Status": 500,
+    "Message": "Ooops! There was a problem while running this action. Please try again.",
+    "Value": None,
+    "Errors": None,
+}
+
+
 @dataclass
 class Seeding:
     seed: int
@@ -86,7 +94,7 @@ class Sandbox:
             wait = self.throttle.check(identity.key, request.method != "GET", config)
             if wait is not None:
                 return self._throttled(wait, config)
-        return handle(self.db, request, identity, target, config.role_error_status)
+        return handle(self.db, request, identity, target, config)
 
     def _count(self, request: Request) -> Identity | None:
         identity = self.tokens.authenticate(request.headers.get("authorization"))
@@ -123,7 +131,12 @@ class Sandbox:
                     "error_description": "The body must be form-encoded (application/x-www-form-urlencoded).",
                 },
             )
-        status, payload = self.tokens.grant(request.form(), request.headers.get("client_id"), config.token_lifetime_s)
+        status, payload = self.tokens.grant(
+            request.form(),
+            request.headers.get("client_id"),
+            config.token_lifetime_s,
+            signin_invalidates=config.observed,
+        )
         return json_response(status, payload, [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
     def _fault(self, fault: Fault) -> Response | None:
@@ -138,6 +151,9 @@ class Sandbox:
             return Response(200, b'{"Records": [{"Id": 1, "Token": "tok_', headers=headers)
         if fault.kind == "html":
             return Response(fault.status or 502, HTML_ERROR, "text/html; charset=utf-8", headers)
+        if fault.kind == "ooops":
+            # Seen live as a 400 and as a 500, sometimes transient (mattynexudus/fauxworking).
+            return json_response(fault.status or 500, dict(OOOPS, WasSuccessful=False), headers)
         if fault.kind == "unsuccessful":
             return json_response(
                 fault.status or 200,

@@ -82,15 +82,21 @@ class TokenStore:
 
     # --- the token endpoint ------------------------------------------------------------------------
 
-    def grant(self, form: dict[str, str], client_id: str | None, lifetime_s: int) -> tuple[int, dict]:
+    def grant(
+        self, form: dict[str, str], client_id: str | None, lifetime_s: int, signin_invalidates: bool = False
+    ) -> tuple[int, dict]:
+        """`signin_invalidates`: a password grant also invalidates the earlier refresh tokens of that
+        user + client_id (the token-authentication reference; the observed profile)."""
         grant_type = form.get("grant_type", "")
         if grant_type == "password":
-            return self._password_grant(form, client_id, lifetime_s)
+            return self._password_grant(form, client_id, lifetime_s, signin_invalidates)
         if grant_type == "refresh_token":
             return self._refresh_grant(form, client_id, lifetime_s)
         return _error("unsupported_grant_type", "The authorization grant type is not supported.")
 
-    def _password_grant(self, form: dict[str, str], client_id: str | None, lifetime_s: int) -> tuple[int, dict]:
+    def _password_grant(
+        self, form: dict[str, str], client_id: str | None, lifetime_s: int, invalidates: bool
+    ) -> tuple[int, dict]:
         user = self.check_password(form.get("username", ""), form.get("password", ""))
         if user is None:
             return _error("invalid_grant", "The user name or password is incorrect.")
@@ -103,7 +109,12 @@ class TokenStore:
             # valid_window=1 accepts the previous and next 30 s step, for clock drift.
             if not totp.verify(user.totp_secret, code, window=1):
                 return _error("invalid_grant", "The two-factor authentication code is incorrect.")
-        return 200, self._issue(user.email, client_id or user.email, lifetime_s)
+        client_id = client_id or user.email
+        with self.lock:
+            issued = self._issue_locked(user.email, client_id, lifetime_s)
+            if invalidates:
+                self.watermark[(user.email, client_id)] = self.serial
+        return 200, issued
 
     def _refresh_grant(self, form: dict[str, str], client_id: str | None, lifetime_s: int) -> tuple[int, dict]:
         now = time.time()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -10,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .app import Sandbox, Seeding
-from .config import Config
+from .config import CHOICES, DEFAULT_PROFILE, NUMBER_CHOICES, Config
 from .db import Database
 from .seed import seed_database
 from .server import serve
 
+PROFILE_ENV = "NEXUDUS_SANDBOX_PROFILE"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "sandbox.sqlite3"
 
 
@@ -28,8 +30,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--latency-ms", type=int, default=0, help="added delay before every /api/ answer")
     parser.add_argument("--no-throttle", action="store_true", help="switch rate limiting off")
     parser.add_argument("--token-lifetime", type=int, default=3600, help="access token lifetime, seconds")
-    parser.add_argument("--role-error-status", type=int, choices=(401, 403), default=401)
-    parser.add_argument("--throttle-status", type=int, choices=(429, 409), default=429)
+    parser.add_argument(
+        "--profile",
+        choices=CHOICES["profile"],
+        default=os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE,
+        help=f"observed: as public captures of the live API show it; documented: as the docs say "
+        f"(default ${PROFILE_ENV}, else {DEFAULT_PROFILE}). The options below override the profile's preset.",
+    )
+    parser.add_argument("--role-error-status", type=int, choices=NUMBER_CHOICES["role_error_status"])
+    parser.add_argument("--throttle-status", type=int, choices=NUMBER_CHOICES["throttle_status"])
+    parser.add_argument(
+        "--ledger-balance",
+        choices=CHOICES["ledger_balance"],
+        help="recompute: running balances recomputed (docs); as_sent: entries keep the Balance sent (seen live)",
+    )
+    parser.add_argument(
+        "--dir-ascending", type=int, choices=NUMBER_CHOICES["dir_ascending"], help="the dir value meaning ascending"
+    )
+    parser.add_argument(
+        "--enum-encoding", choices=CHOICES["enum_encoding"], help="names: single records carry enum names"
+    )
     parser.add_argument("--password", default="sandbox", help="password of every demo user")
     parser.add_argument("--reset", action="store_true", help="re-seed the file database")
     parser.add_argument("--verbose", action="store_true", help="log every request")
@@ -50,12 +70,16 @@ def build(options: dict[str, Any]) -> Sandbox:
         print(
             f"Keeping the existing data of seed {seeding.seed} ({seeding.scale}); use --reset to re-seed.", flush=True
         )
-    defaults = Config(
+    defaults = Config.for_profile(
+        options.get("profile") or DEFAULT_PROFILE,
         latency_ms=options["latency_ms"],
         throttle=not options["no_throttle"],
-        throttle_status=options["throttle_status"],
-        role_error_status=options["role_error_status"],
+        throttle_status=options.get("throttle_status"),
+        role_error_status=options.get("role_error_status"),
         token_lifetime_s=options["token_lifetime"],
+        ledger_balance=options.get("ledger_balance"),
+        dir_ascending=options.get("dir_ascending"),
+        enum_encoding=options.get("enum_encoding"),
     )
     return Sandbox(db, defaults, seeding, password=options["password"])
 

@@ -4,7 +4,9 @@ Kinds: "status" (any status code, optional Retry-After), "timeout" (sleep `delay
 answering normally, default 30 s: past any sensible client timeout), "malformed" (200 with broken
 JSON), "html" (502 with an HTML error page, as a proxy in front of the API would send), "drop"
 (close the connection without answering) and "unsuccessful" (HTTP 200 carrying a failed write
-envelope, `WasSuccessful: false`).
+envelope, `WasSuccessful: false`; with `method: DELETE` it is the live DELETE that answers 200 but
+deleted nothing) and "ooops" (Nexudus's generic "Ooops! There was a problem..." body, default 500;
+seen live as 400 too).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("status", "timeout", "malformed", "html", "drop", "unsuccessful")
+KINDS = ("status", "timeout", "malformed", "html", "drop", "unsuccessful", "ooops")
 
 
 @dataclass

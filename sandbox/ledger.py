@@ -1,10 +1,11 @@
 """Ledger semantics that the server owns: running balances and invoices' paid state.
 
-`Balance` is required in a write body but never trusted: after every write the balances of the
-affected customer-at-location chain are recomputed (debits minus credits, ordered by
-TransactionDate then Id; positive = the customer owes), so back-dated entries correct every later
-line. An invoice's PaidAmount is the sum of credits linked to it; reaching TotalAmount marks it
-Paid with PaidOn = now (and losing it, e.g. a deleted payment, marks it unpaid again).
+With `ledger_balance = recompute` (the documented reading) `Balance` is required in a write body but
+never trusted: after every write the balances of the affected customer-at-location chain are
+recomputed (debits minus credits, ordered by TransactionDate then Id; positive = the customer owes),
+so back-dated entries correct every later line. With `as_sent` the stored balances are whatever
+clients sent. An invoice's PaidAmount is the sum of credits linked to it; reaching TotalAmount marks
+it Paid with PaidOn = now (and losing it, e.g. a deleted payment, marks it unpaid again).
 """
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .config import Config
 from .db import Database
 from .fields import Entity, Field
 from .formats import date_bounds, to_cents
+from .shapes import present
 
 DEFAULT_SIZE = 25
 MAX_SIZE = 1000
@@ -100,7 +102,22 @@ def paging(params: Mapping[str, str]) -> tuple[int, int]:
     return max(page, 1), min(size, MAX_SIZE)
 
 
-def search(db: Database, entity: Entity, params: Mapping[str, str]) -> dict[str, Any]:
+def direction_of(raw: str | None, ascending_value: int) -> int:
+    """+1 ascending / -1 descending for a `dir` parameter. Seed docs: 1 ascending, -1 descending;
+    SDK docs: 0 ascending, 1 descending (`dir_ascending` chooses). Anything else is ascending."""
+    descending_text = "-1" if ascending_value == 1 else "1"
+    return -1 if (raw or "").strip() == descending_text else 1
+
+
+def wire_direction(direction: int, ascending_value: int) -> int:
+    """`CurrentSortDirection` in the same encoding as `dir`."""
+    if ascending_value == 1:
+        return direction
+    return 0 if direction == 1 else 1
+
+
+def search(db: Database, entity: Entity, params: Mapping[str, str], config: Config | None = None) -> dict[str, Any]:
+    config = config or Config()
     page, size = paging(params)
     sortable = entity.sortable
     order_field = params.get("orderBy") or "Id"
@@ -108,7 +125,7 @@ def search(db: Database, entity: Entity, params: Mapping[str, str]) -> dict[str,
         # Case-insensitive match before giving up: `orderBy=createdon` is what a person would type.
         lowered = {name.lower(): name for name in sortable}
         order_field = lowered.get(order_field.lower(), "Id")
-    direction = -1 if (params.get("dir") or "").strip() == "-1" else 1
+    direction = direction_of(params.get("dir"), config.dir_ascending)
     sql_dir = "DESC" if direction == -1 else "ASC"
     where, args = where_clause(entity, params)
     with db.lock:
@@ -122,11 +139,11 @@ def search(db: Database, entity: Entity, params: Mapping[str, str]) -> dict[str,
     total_pages = (total + size - 1) // size
     first = (page - 1) * size + 1 if rows else 0
     return {
-        "Records": [entity.serialise(row, listing=True) for row in rows],
+        "Records": [present(entity, entity.serialise(row, listing=True), config, listing=True) for row in rows],
         "CurrentPageSize": size,
         "CurrentPage": page,
         "CurrentOrderField": order_field,
-        "CurrentSortDirection": direction,
+        "CurrentSortDirection": wire_direction(direction, config.dir_ascending),
         "FirstItem": first,
         "HasNextPage": page < total_pages,
         "HasPreviousPage": page > 1,

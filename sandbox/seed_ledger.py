@@ -14,6 +14,15 @@ from . import seed_data as data
 from .formats import local_wire, to_wire
 from .seed_base import FIRST_IDS, STAFF, SeedBase
 
+# A few customers (one per currency) whose chain breaks once, as when someone types a balance in Nexudus's
+# own admin: from that entry on, every stored balance is BROKEN_BY lower than the entries add up to. Marked in
+# the description so demos and tests can find them; chosen without the random generator, so every other seeded
+# value stays as it was.
+BROKEN_CHAIN_NOTE = " (balance typed in Nexudus admin)"
+BROKEN_BY = 2500  # cents
+BROKEN_CHAIN_CURRENCIES = ("GBP", "EUR", "USD")
+BROKEN_CHAIN_MIN_ENTRIES = 8
+
 
 class LedgerSeeding(SeedBase):
     def make_invoices(self) -> None:
@@ -269,4 +278,37 @@ class LedgerSeeding(SeedBase):
                     self.rng.choice(STAFF),
                 )
             )
-        return rows
+        return broken_chains(rows, {b[0]: b[4] for b in self.businesses})
+
+
+# Row positions in ledger_rows(): coworker, business, description, balance.
+_COWORKER, _BUSINESS, _DESCRIPTION, _BALANCE = 3, 2, 5, 9
+
+
+def broken_chains(rows: list[tuple], currency_of: dict[int, str]) -> list[tuple]:
+    """`rows` with one broken chain per currency in BROKEN_CHAIN_CURRENCIES: of the customers with at least
+    BROKEN_CHAIN_MIN_ENTRIES entries at a business in that currency, the one who joined last. The break is at
+    the middle entry of their chain; the balances after it follow the wrong figure, so it breaks once."""
+    chains: dict[tuple[int, int], list[int]] = {}
+    for position, row in enumerate(rows):
+        chains.setdefault((row[_COWORKER], row[_BUSINESS]), []).append(position)
+    rows = list(rows)
+    for currency in BROKEN_CHAIN_CURRENCIES:
+        candidates = [
+            key
+            for key, positions in chains.items()
+            if currency_of.get(key[1]) == currency and len(positions) >= BROKEN_CHAIN_MIN_ENTRIES
+        ]
+        if not candidates:
+            continue
+        # The customer who joined last (their first entry is the latest), so the oldest entries, which
+        # tests read as samples of a consistent seed, are never theirs. Rows are in chain order already.
+        positions = chains[max(candidates, key=lambda key: chains[key][0])]
+        middle = len(positions) // 2
+        for n, position in enumerate(positions[middle:]):
+            row = list(rows[position])
+            row[_BALANCE] -= BROKEN_BY
+            if n == 0:
+                row[_DESCRIPTION] += BROKEN_CHAIN_NOTE
+            rows[position] = tuple(row)
+    return rows

@@ -7,7 +7,7 @@ strings (as .NET's binder accepts); unknown and read-only properties are ignored
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .db import Database
@@ -56,6 +56,11 @@ LEDGER_RULES = (
     Rule("TransactionDateLocal", "transaction_date_local", "date"),
     Rule("ConnectedTransactionGuid", "connected_transaction_guid", "guid"),
     Rule("SystemId", "system_id", "text", max_length=255),
+)
+
+# With `ledger_balance = as_sent` the entry keeps the Balance sent; one not sent is stored as 0.
+LEDGER_RULES_BALANCE_AS_SENT = tuple(
+    replace(rule, required=False) if rule.prop == "Balance" else rule for rule in LEDGER_RULES
 )
 
 

@@ -1,7 +1,9 @@
 """Shared fixtures: the Nexudus sandbox as a real HTTP server, and a real browser (Debian's Chromium).
 
-- `sandbox` (session): starts the sandbox (`python -m sandbox`) on a free port with an in-memory database and
-  throttling off, and gives a `SandboxControl` for its `/_sandbox/` controls.
+- `sandbox` (session): starts the sandbox (`python -m sandbox`) on a free port with an in-memory database,
+  throttling off and the profile `SANDBOX_PROFILE` names (default `observed`; `make test` runs a second
+  stage with `documented`), and gives a `SandboxControl` for its `/_sandbox/` controls. A test of behaviour
+  only one reading has pins it: `@pytest.mark.sandbox_profile("documented", **knobs)`.
 - `upstream` (function): points the dashboard's settings at that sandbox and resets it to the seed,
   with faults, counters and config cleared, so every test starts from the same upstream.
 - `browser` / `page`: Playwright driving /usr/bin/chromium headless; never a downloaded browser.
@@ -9,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -54,6 +57,11 @@ class SandboxControl:
         """e.g. configure(throttle=True, latency_ms=50, token_lifetime_s=2, role_error_status=403)."""
         return self._post("config", settings)
 
+    def config(self) -> dict:
+        response = self.http.get(f"{self.url}/_sandbox/config", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
     def fault(self, kind: str, count: int = 1, **options) -> None:
         """Inject `kind` ("status", "timeout", "malformed", "html", "drop", "unsuccessful") into the next
         `count` matching API requests; options: status, retry_after, delay_ms, path (prefix), method."""
@@ -81,19 +89,36 @@ class SandboxControl:
         return response.json()["access_token"]
 
     def api(self, method: str, path: str, email: str = "admin@sandbox.test", **kwargs) -> requests.Response:
-        """Call the sandbox API as `email` (admin by default), e.g. api("GET", "/api/billing/coworkerinvoices")."""
+        """Call the sandbox API as `email` (admin by default), e.g. api("GET", "/api/billing/coworkerinvoices").
+
+        A `dir` in `params` is written as the seed docs read it (1 ascending, -1 descending) and sent in the
+        reading the sandbox uses now (`dir_ascending`), so a test's own oracle reads the same under every
+        profile. Tests of the `dir` reading itself call the API directly."""
+        params = kwargs.get("params")
+        if isinstance(params, dict) and "dir" in params:
+            kwargs["params"] = {**params, "dir": self.sort_dir(descending=str(params["dir"]).strip() == "-1")}
         headers = {"Authorization": f"Bearer {self.api_token(email)}"}
         return self.http.request(method, f"{self.url}{path}", headers=headers, timeout=30, **kwargs)
 
+    def create_answers_carry_the_record(self) -> bool:
+        """Whether a create answer carries the whole record (the observed profile), so the dashboard needs
+        no get-one after a create."""
+        return self.config()["profile"] == "observed"
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[SandboxControl]:
+    def sort_dir(self, *, descending: bool) -> str:
+        """The `dir` value meaning ascending / descending for the sandbox as it is configured now."""
+        ascending = self.config()["dir_ascending"]
+        if not descending:
+            return str(ascending)
+        return "-1" if ascending == 1 else "1"
+
+
+@contextlib.contextmanager
+def running_sandbox(*options: str) -> Iterator[SandboxControl]:
+    """A sandbox process (`python -m sandbox`, in memory, seed 1) with extra start `options`, until the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable, "-m", "sandbox",
-        "--port", str(port), "--memory", "--no-throttle", "--seed", "1",
-    ]
+    command = [sys.executable, "-m", "sandbox", "--port", str(port), "--memory", "--seed", "1", *options]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while True:
@@ -118,12 +143,35 @@ def sandbox() -> Iterator[SandboxControl]:
             process.kill()
 
 
+# The profile the session sandbox starts with: `observed` (the default; public captures of the live API)
+# or `documented` (the docs). `make test` runs a second stage with SANDBOX_PROFILE=documented.
+SANDBOX_PROFILE = os.environ.get("SANDBOX_PROFILE", "observed")
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxControl]:
+    with running_sandbox("--no-throttle", "--profile", SANDBOX_PROFILE) as control:
+        yield control
+
+
+def pin_profile(request: pytest.FixtureRequest, control: SandboxControl) -> dict:
+    """Apply a test's `@pytest.mark.sandbox_profile("documented", **knobs)` to the freshly reset sandbox
+    (for tests of behaviour only one reading has); returns the config in force."""
+    marker = request.node.get_closest_marker("sandbox_profile")
+    if marker is None:
+        return control.config()
+    changes = dict(marker.kwargs)
+    if marker.args:
+        changes["profile"] = marker.args[0]
+    return control.configure(**changes)
+
+
 @pytest.fixture(autouse=True)
 def unspent_upstream_budget(settings) -> None:
     """Every test starts with every person's request budget towards Nexudus unspent. The budget is keyed by
     user id, and ids repeat from test to test: without this, a serial run spends one person's 60 writes a
     minute across many tests and later creates are (correctly) held back."""
-    from dashboard.core.upstream_budget import reset_local_budgets
+    from dashboard.runtime.upstream_budget import reset_local_budgets
 
     reset_local_budgets()
     if settings.REDIS_URL:  # the Redis budget lives under the cache's key prefix: a fresh one per test
@@ -133,10 +181,14 @@ def unspent_upstream_budget(settings) -> None:
 
 
 @pytest.fixture
-def upstream(sandbox: SandboxControl, settings) -> SandboxControl:
-    """The sandbox, reset to its seed, as the dashboard's Nexudus for this test."""
+def upstream(sandbox: SandboxControl, settings, request) -> SandboxControl:
+    """The sandbox, reset to its seed (and to the test's pinned profile, if any), as the dashboard's
+    Nexudus for this test. The dashboard's sort-direction setting is the one `nexudus_doctor` would
+    advise for it, as an operator would configure it."""
     sandbox.reset()
+    config = pin_profile(request, sandbox)
     settings.NEXUDUS_API_URL = sandbox.url
+    settings.NEXUDUS_SORT_DIR_ASCENDING = config["dir_ascending"]
     return sandbox
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from dashboard.nexudus.auth import token_password_grant
@@ -22,7 +23,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> AbstractBaseUser:
+def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> User:
     """Exchange the person's credentials for tokens and return their (created or updated) user.
 
     Raises the Nexudus sign-in errors unchanged (NexudusTwoFactorRequired, NexudusInvalidCredentials,
@@ -34,16 +35,29 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Abs
     if user is not None and not user.is_active:
         raise AccountDisabled()
     account = getattr(user, "nexudus_account", None) if user else None
-    client_id = account.client_id if account else new_client_id()
-    tokens = token_password_grant(
-        username=email, password=password, client_id=client_id, totp=totp or None,
-        base_url=settings.NEXUDUS_API_URL,
-    )
-    return signin_complete(email=email, client_id=client_id, tokens=tokens)
+    if account is None:
+        client_id = new_client_id()
+        tokens = token_password_grant(
+            username=email, password=password, client_id=client_id, totp=totp or None,
+            base_url=settings.NEXUDUS_API_URL,
+        )
+        return signin_complete(email=email, client_id=client_id, tokens=tokens)
+    # One token set per person, shared by all their sessions: a new sign-in replaces it for every session.
+    # Nexudus invalidates a client_id's earlier refresh tokens when it grants a new token for it, so the
+    # grant runs under the same row lock as a refresh (accounts.tokens): a refresh in flight with the old
+    # refresh token finishes first (and this sign-in then supersedes it), or waits and finds the new tokens
+    # stored. Either way no open session of this person is signed out by a sign-in elsewhere.
+    with transaction.atomic(durable=True):
+        NexudusAccount.objects.select_for_update().filter(pk=account.pk).first()
+        tokens = token_password_grant(
+            username=email, password=password, client_id=account.client_id, totp=totp or None,
+            base_url=settings.NEXUDUS_API_URL,
+        )
+        return signin_complete(email=email, client_id=account.client_id, tokens=tokens)
 
 
 @transaction.atomic
-def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> AbstractBaseUser:
+def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> User:
     """Create or update the user keyed by `email` and store `tokens` (encrypted) with `client_id`."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
@@ -64,4 +78,4 @@ def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> Abstract
 
 def signout_tokens_delete(*, user: AbstractBaseUser) -> None:
     """Forget the person's Nexudus tokens (the client_id stays, so later sign-ins reuse it)."""
-    NexudusAccount.objects.filter(user=user).update(access_token="", refresh_token="", expires_at=None)
+    NexudusAccount.objects.filter(user_id=user.pk).update(access_token="", refresh_token="", expires_at=None)

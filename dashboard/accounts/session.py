@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from dashboard.audit.client import AuditedClient
-from dashboard.core.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusRateLimited
+from dashboard.runtime.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 
 from .tokens import StoredTokenProvider
 
@@ -22,7 +21,7 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise NexudusAuthExpired()
-    # request_id: set by dashboard.core.request_id.RequestIdMiddleware; sent upstream so logs line up.
+    # Set by dashboard.runtime.request_id.RequestIdMiddleware; sent upstream so logs line up.
     return nexudus_client_for_user(user, request_id=getattr(request, "request_id", None))
 
 
@@ -36,8 +35,7 @@ def nexudus_client_for_user(user, *, request_id: str | None = None, max_wait: fl
         pace=_shared_budget(f"user:{user.pk}", max_wait),
     )
     # Every write through the dashboard lands in the audit trail, whatever view made it.
-    # The proxy has the client's whole interface, so callers keep typing against NexudusClient.
-    return cast(NexudusClient, AuditedClient(client, user, request_id))
+    return AuditedClient(client, user, request_id)
 
 
 def _shared_budget(user_key: str, max_wait: float | None = None) -> Callable[[str], None]:

@@ -3,7 +3,8 @@
 Attempts are counted *before* Nexudus is asked, with an atomic increment, so a burst of parallel guesses
 cannot slip through between a check and a count. An accepted password gives its address unit back (an
 office behind one address is not locked out by its own colleagues signing in) and clears the account's
-counter; failures stay counted until the window ends.
+counter; an attempt Nexudus never judged (unreachable, throttling us, an unreadable answer) gives both
+units back, so an outage locks nobody out; wrong passwords and codes stay counted until the window ends.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from dashboard.nexudus.errors import NexudusSignInError
 
 
 def _prefix() -> str:
@@ -54,9 +57,24 @@ class SignInThrottle:
         with contextlib.suppress(ValueError):
             cache.decr(self.address_key)
 
+    def forget_unjudged(self, error: Exception) -> None:
+        """Give back the units of an attempt whose credentials Nexudus did not judge (see `judged`)."""
+        if judged(error):
+            return
+        for key in (self.account_key, self.address_key):
+            with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing left to give back
+                cache.decr(key)
+
     def succeeded(self) -> None:
         cache.delete(self.account_key)
 
     @staticmethod
     def retry_after() -> int:
         return settings.SIGNIN_WINDOW_SECONDS
+
+
+def judged(error: Exception) -> bool:
+    """Did Nexudus look at the credentials? Only a refusal in OAuth words (`invalid_grant`, a 2FA or
+    reset-password code...) says so. Unreachable, rate limited, a 5xx, an unreadable answer, or an account
+    switched off here (Nexudus never asked) are not judgements and must not count toward the limit."""
+    return isinstance(error, NexudusSignInError) and error.code is not None

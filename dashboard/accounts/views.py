@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -42,7 +42,7 @@ RATE_LIMITED = "Nexudus is receiving too many requests right now. Please try aga
 def safe_next(request: HttpRequest) -> str:
     """Where to go after signing in: `next` when it stays on this site, otherwise home."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    # Only a path: `redirect()` would read "abc" or "core:home" as a view name (NoReverseMatch → 500).
+    # Only a path: `redirect()` would read "abc" or "invoices:home" as a view name (NoReverseMatch → 500).
     if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -91,7 +91,7 @@ def _throttled(request: HttpRequest, next_url: str, email: str) -> HttpResponse:
     return response
 
 
-def _signed_in(request: HttpRequest, user: AbstractBaseUser, throttle: SignInThrottle, next_url: str) -> HttpResponse:
+def _signed_in(request: HttpRequest, user: User, throttle: SignInThrottle, next_url: str) -> HttpResponse:
     throttle.password_accepted()
     throttle.succeeded()
     pending_end(request.session)
@@ -119,6 +119,7 @@ def _password_step(request: HttpRequest, next_url: str) -> HttpResponse:
         form.add_error(None, WRONG_CREDENTIALS)
         return _page(request, next_url, form=form)
     except (AccountDisabled, NexudusError) as exc:
+        throttle.forget_unjudged(exc)
         return _refused(request, next_url, form, exc)
     return _signed_in(request, user, throttle, next_url)
 
@@ -144,6 +145,7 @@ def _code_step(request: HttpRequest, next_url: str) -> HttpResponse:
         form.add_error("code", WRONG_CODE)
         return _page(request, next_url, form=form, email=email)
     except (AccountDisabled, NexudusError) as exc:
+        throttle.forget_unjudged(exc)
         return _refused(request, next_url, form, exc, email=email)
     return _signed_in(request, user, throttle, next_url)
 

@@ -6,22 +6,29 @@ asked (secrets masked) and what came back; the exception, if any, is re-raised u
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
+from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import (
     NexudusError,
     NexudusMalformedResponse,
     NexudusValidationError,
     NexudusWriteOutcomeUnknown,
 )
-from dashboard.nexudus.records import WriteResult
+from dashboard.nexudus.queries import (
+    BusinessQuery,
+    CoworkerQuery,
+    InvoiceQuery,
+    LedgerEntryDraft,
+    LedgerEntryQuery,
+    PaymentTokenDraft,
+    PaymentTokenQuery,
+)
+from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page, PaymentToken, WriteResult
 
 from .models import AuditRecord
 from .services import answer_of_error, answer_of_success, record
-
-_WRITE_VERBS = ("create", "update", "delete")
 
 
 def outcome_of(error: BaseException) -> str:
@@ -34,49 +41,106 @@ def outcome_of(error: BaseException) -> str:
     return AuditRecord.Outcome.FAILED
 
 
-class AuditedClient:
-    """Proxies a `NexudusClient` for `user`; `create_<resource>`, `update_<resource>` and
-    `delete_<resource>` calls are audited (resource e.g. "payment_token", "ledger_entry")."""
+class AuditedClient(NexudusClient):
+    """A `NexudusClient` for `user` whose creates, updates and deletes are audited. Every call goes to
+    the wrapped client (it owns the token, session and budget), so this holds no client state of its own;
+    tests/audit/test_audit.py checks that it answers for every public method of `NexudusClient`."""
 
-    def __init__(self, client: Any, user: Any, request_id: str | None = None) -> None:
+    def __init__(self, client: NexudusClient, user: Any, request_id: str | None = None) -> None:
+        # Not NexudusClient.__init__: nothing of the base is used, every method below delegates.
         self.wrapped = client
         self.user = user
         self.request_id = request_id
 
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self.wrapped, name)
-        verb, _, resource = name.partition("_")
-        if verb in _WRITE_VERBS and resource and callable(attribute):
-            return self._audited(verb, resource, attribute)
-        return attribute
+    def prepare(self) -> None:
+        self.wrapped.prepare()
 
-    def _audited(self, verb: str, resource: str, method: Callable[..., WriteResult]) -> Callable[..., WriteResult]:
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> WriteResult:
-            # update_x(id, draft) / delete_x(id): the id comes first; create_x(draft) has none yet.
-            record_id = args[0] if verb != "create" and args and isinstance(args[0], int) else None
-            asked = list(args[1:] if record_id is not None else args) + list(kwargs.values())
-            summary = asked[0] if len(asked) == 1 else {"arguments": asked}
-            try:
-                result = method(*args, **kwargs)
-            except NexudusError as error:
-                self._record(verb, resource, record_id, summary, outcome_of(error), answer_of_error(error))
-                raise
-            except Exception as error:  # our bug or the transport's: nothing says whether it was saved
-                self._record(verb, resource, record_id, summary, AuditRecord.Outcome.UNKNOWN, answer_of_error(error))
-                raise
-            new_id = result.id if isinstance(result, WriteResult) else None
-            self._record(
-                verb,
-                resource,
-                new_id if new_id is not None else record_id,
-                summary,
-                AuditRecord.Outcome.SUCCESS,
-                answer_of_success(result) if isinstance(result, WriteResult) else {},
-            )
-            return result
+    # reads: straight through
+    def search_payment_tokens(self, query: PaymentTokenQuery) -> Page[PaymentToken]:
+        return self.wrapped.search_payment_tokens(query)
 
-        return call
+    def get_payment_token(self, token_id: int) -> PaymentToken:
+        return self.wrapped.get_payment_token(token_id)
+
+    def get_payment_tokens(self, ids: list[int]) -> list[PaymentToken]:
+        return self.wrapped.get_payment_tokens(ids)
+
+    def search_ledger_entries(self, query: LedgerEntryQuery) -> Page[LedgerEntry]:
+        return self.wrapped.search_ledger_entries(query)
+
+    def get_ledger_entry(self, entry_id: int) -> LedgerEntry:
+        return self.wrapped.get_ledger_entry(entry_id)
+
+    def get_ledger_entries(self, ids: list[int]) -> list[LedgerEntry]:
+        return self.wrapped.get_ledger_entries(ids)
+
+    def search_invoices(self, query: InvoiceQuery) -> Page[Invoice]:
+        return self.wrapped.search_invoices(query)
+
+    def get_invoice(self, invoice_id: int) -> Invoice:
+        return self.wrapped.get_invoice(invoice_id)
+
+    def search_coworkers(self, query: CoworkerQuery) -> Page[Coworker]:
+        return self.wrapped.search_coworkers(query)
+
+    def get_coworker(self, coworker_id: int) -> Coworker:
+        return self.wrapped.get_coworker(coworker_id)
+
+    def search_businesses(self, query: BusinessQuery) -> Page[Business]:
+        return self.wrapped.search_businesses(query)
+
+    def get_business(self, business_id: int) -> Business:
+        return self.wrapped.get_business(business_id)
+
+    # writes: audited
+    def create_payment_token(self, draft: PaymentTokenDraft) -> WriteResult:
+        return self._audited("create", "payment_token", None, draft, lambda: self.wrapped.create_payment_token(draft))
+
+    def update_payment_token(self, token_id: int, draft: PaymentTokenDraft) -> WriteResult:
+        return self._audited(
+            "update", "payment_token", token_id, draft, lambda: self.wrapped.update_payment_token(token_id, draft)
+        )
+
+    def delete_payment_token(self, token_id: int) -> WriteResult:
+        return self._audited(
+            "delete", "payment_token", token_id, {"arguments": []}, lambda: self.wrapped.delete_payment_token(token_id)
+        )
+
+    def create_ledger_entry(self, draft: LedgerEntryDraft) -> WriteResult:
+        return self._audited("create", "ledger_entry", None, draft, lambda: self.wrapped.create_ledger_entry(draft))
+
+    def update_ledger_entry(self, entry_id: int, draft: LedgerEntryDraft) -> WriteResult:
+        return self._audited(
+            "update", "ledger_entry", entry_id, draft, lambda: self.wrapped.update_ledger_entry(entry_id, draft)
+        )
+
+    def delete_ledger_entry(self, entry_id: int) -> WriteResult:
+        return self._audited(
+            "delete", "ledger_entry", entry_id, {"arguments": []}, lambda: self.wrapped.delete_ledger_entry(entry_id)
+        )
+
+    def _audited(
+        self, verb: str, resource: str, record_id: int | None, summary: Any, send: Callable[[], WriteResult]
+    ) -> WriteResult:
+        """`send()`, recorded once after Nexudus answered (or did not); its exception re-raised unchanged."""
+        try:
+            result = send()
+        except NexudusError as error:
+            self._record(verb, resource, record_id, summary, outcome_of(error), answer_of_error(error))
+            raise
+        except Exception as error:  # our bug or the transport's: nothing says whether it was saved
+            self._record(verb, resource, record_id, summary, AuditRecord.Outcome.UNKNOWN, answer_of_error(error))
+            raise
+        new_id = result.id if isinstance(result, WriteResult) else None
+        self._record(
+            verb,
+            resource,
+            new_id if new_id is not None else record_id,
+            summary,
+            AuditRecord.Outcome.SUCCESS,
+            answer_of_success(result) if isinstance(result, WriteResult) else {},
+        )
+        return result
 
     def _record(
         self, verb: str, resource: str, record_id: int | None, summary: Any, outcome: str, answer: dict

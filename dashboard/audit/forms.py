@@ -9,7 +9,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from dashboard.core.forms import IdField, SearchForm, SearchTextField
+from dashboard.core.forms import SearchForm, SearchTextField
+from dashboard.core.params import DateField, IdField
 
 from .models import AuditRecord
 
@@ -33,8 +34,8 @@ class AuditFilterForm(SearchForm):
     resource = forms.ChoiceField(label="Record type", choices=_choices(RESOURCES), required=False)
     record_id = IdField(label="Record ID", required=False)
     outcome = forms.ChoiceField(label="Outcome", choices=_choices(AuditRecord.Outcome.choices), required=False)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, can_view_all: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,14 +12,18 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
+from django.http import HttpRequest
 
 from dashboard.nexudus.errors import FieldError, NexudusError, NexudusValidationError
 from dashboard.nexudus.records import WriteResult, mask_token
 
 from .models import AuditRecord
+
+if TYPE_CHECKING:
+    from dashboard.core.export.response import ExportReport
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +136,16 @@ def answer_of_error(error: BaseException) -> dict[str, Any]:
 def _field_error(error: FieldError) -> dict[str, Any]:
     # attempted_value is left out on purpose: it may be the payment token itself.
     return {"field": error.field, "property": error.property_name, "message": error.message}
+
+
+def record_export(request: HttpRequest, report: ExportReport) -> None:
+    """The `on_finished` of a CSV export (core.export.response): one record per download, however it ended."""
+    record(
+        user=request.user,
+        action=AuditRecord.Action.EXPORT,
+        resource=report.resource,
+        outcome=AuditRecord.Outcome.SUCCESS if report.succeeded else AuditRecord.Outcome.FAILED,
+        request_summary=report.request_summary,
+        answer_summary=report.answer,
+        request_id=getattr(request, "request_id", None),
+    )

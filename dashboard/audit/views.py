@@ -7,19 +7,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
-from dashboard.core.listing import (
-    canonical_query,
-    page_sizes,
-    preference_context,
-    push_state,
-    remember_table_choices,
-    table_params,
-    wants_fragment,
-)
+from dashboard.core.htmx import vary_on_htmx, wants_fragment
+from dashboard.core.listing.query import canonical_query, page_sizes, table_params
+from dashboard.core.listing.search import paginate, preference_context, remember_table_choices, search_response
 from dashboard.core.preferences import apply_columns
 
 from .forms import AuditFilterForm
@@ -27,7 +20,7 @@ from .models import AuditRecord, can_view_all
 from .tables import AuditRecordTable
 
 
-@method_decorator([require_GET, vary_on_headers("HX-Request")], name="dispatch")
+@method_decorator([require_GET, vary_on_htmx], name="dispatch")
 class AuditListView(SingleTableMixin, TemplateView):
     table_class = AuditRecordTable
     template_name = "audit/list.html"
@@ -36,15 +29,12 @@ class AuditListView(SingleTableMixin, TemplateView):
         self.everyone = can_view_all(request.user)
         self.form = AuditFilterForm(request.GET, search_url=request.path, can_view_all=self.everyone)
         self.preference = remember_table_choices(request, self.table_class)
-        self.params = table_params(
-            request.GET, self.table_class, self.preference.per_page if self.preference else None
-        )
-        # tables2 reads sort, page and page size from request.GET: give it the clean, clamped state,
-        # which is also what the sort/page links and the pushed URL carry.
-        request.GET = canonical_query(request, self.form.fields, self.params)
+        self.params = table_params(request.GET, self.table_class, self.preference.per_page if self.preference else None)
+        # The clean, clamped state: what the table is built from, and what its links and the pushed URL carry.
+        self.state = canonical_query(request, self.form.fields, self.params)
         if wants_fragment(request):
             response = self.render_to_response(self.get_context_data(), template_name=f"{self.template_name}#results")
-            return push_state(request, response)
+            return search_response(request, response, self.state)
         return self.render_to_response(self.get_context_data())
 
     def render_to_response(self, context: dict, template_name: str | None = None, **kwargs: Any) -> HttpResponse:
@@ -59,18 +49,20 @@ class AuditListView(SingleTableMixin, TemplateView):
         return self.form.filter(records)
 
     def get_table(self, **kwargs: Any):
-        table = super().get_table(**kwargs)
+        # Sort and page from the clamped params, not tables2's RequestConfig (which reads raw request.GET).
+        table = self.table_class(data=self.get_table_data(), order_by=self.params.sort, **kwargs)
+        table.request = self.request
+        paginate(table, self.params)
+        table.query_state = self.state
         apply_columns(table, self.preference)
         return table
-
-    def get_table_pagination(self, table) -> dict:
-        return {"per_page": self.params.per_page}
 
     def get_context_data(self, **kwargs: Any) -> dict:
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
             problem=None,
+            search_query=self.state,
             everyone=self.everyone,
             page_sizes=page_sizes(),
             has_filters=bool(self.form.is_valid() and self.form.active_filters),

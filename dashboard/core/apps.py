@@ -6,8 +6,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        # Performance: django-tables2 recomputes inspect.signature() for every call_with_appropriate()
-        # (headers, links, attrs); memoise it per function (see core.table_body.cached_signature).
-        from .table_body import install_cached_signature
+        # Performance workaround, isolated in one module with its own switch (runtime.tables2_signature).
+        from dashboard.runtime.tables2_signature import install
 
-        install_cached_signature()
+        install()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -9,18 +12,11 @@ import dashboard
 
 from .preferences import saved_view_links
 
-NAVIGATION = (
-    ("core:home", "Invoice lookup"),
-    ("payment_tokens:list", "Payment tokens"),
-    ("ledger:list", "Ledger entries"),
-    ("audit:list", "Audit"),
-)
 
-
-def shell(request: HttpRequest) -> dict:
+def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "navigation": NAVIGATION,
+        "navigation": settings.NAVIGATION,
         "app_version": dashboard.__version__,
         # One small query, only on pages that draw the nav (signed in).
         "saved_views": SimpleLazyObject(lambda: saved_view_links(user)),

@@ -1,42 +1,22 @@
-"""Form building blocks shared by every feature: strict search fields, the `SearchForm` base, the
-one-time submission key, and `apply_upstream_errors()` for Nexudus validation errors.
-
-Nothing locally invalid is sent upstream: a search form that does not validate produces field errors
-and no query. Field names equal the query/draft attribute names (and so the record attribute names
-Nexudus validation errors are keyed by), so building a query or mapping an error needs no table.
-"""
+"""Form building blocks of every feature: strict search fields, the `SearchForm` base, the one-time
+submission key, and `apply_upstream_errors()` for Nexudus validation errors."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from dashboard.nexudus.enums import LabelledEnum
 from dashboard.nexudus.errors import NexudusValidationError
 
+from .params import check_date_text, check_year
 from .tables import RESULTS_ID, SEARCH_FORM_ID
 
-MAX_INT32 = 2**31 - 1
 TEXT_MAX_LENGTH = 200
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-# Years outside this range are typos, and would overflow when converted to UTC.
-MIN_YEAR, MAX_YEAR = 1900, 2999
-
-
-class IdField(forms.IntegerField):
-    """A Nexudus record id: a positive whole number that fits Nexudus's 32-bit ids."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_INT32)
-        kwargs.setdefault("error_messages", {"invalid": "Enter a whole number, like 1234."})
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric"})
 
 
 class SearchTextField(forms.CharField):
@@ -68,11 +48,9 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> datetime | None:
-        if isinstance(value, str) and len(value) > 40:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        check_date_text(value, message=self.error_messages["invalid"])
         result = super().to_python(value)
-        if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
-            raise ValidationError(f"Enter a year between {MIN_YEAR} and {MAX_YEAR}.", code="invalid")
+        check_year(result)
         return result
 
 
@@ -115,7 +93,7 @@ class SearchForm(forms.Form):
         self.mark_search_focus()
 
     def mark_search_focus(self) -> None:
-        """"/" focuses the first filter on show (static/js/app.js). Call again after removing fields."""
+        """ "/" focuses the first filter on show (static/js/app.js). Call again after removing fields."""
         for bound in self.visible_fields():
             bound.field.widget.attrs.pop("data-search-focus", None)
         primary = self.primary_fields
@@ -164,7 +142,7 @@ class SearchForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for start, end in self.range_pairs:
             low, high = cleaned.get(start), cleaned.get(end)
             if low is not None and high is not None and low > high:
@@ -202,7 +180,7 @@ class OneTimeKeyForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # The key is hidden: its error must be visible above the form, not on an invisible field.
         if "submission_key" in self.errors:
             for message in self.errors.pop("submission_key"):
@@ -210,18 +188,7 @@ class OneTimeKeyForm(forms.Form):
         return cleaned
 
 
-def id_prefill(params: Mapping[str, str], names: Iterable[str]) -> dict[str, int]:
-    """Initial values for a create form from links like `/payment-tokens/new/?coworker_invoice_id=42`.
-    Only valid Nexudus ids are taken; anything else is silently left out (it is a convenience, not input)."""
-    prefill: dict[str, int] = {}
-    for name in names:
-        value = params.get(name, "")
-        if value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_INT32:
-            prefill[name] = int(value)
-    return prefill
-
-
-def apply_upstream_errors(form: forms.Form, error: NexudusValidationError) -> None:
+def apply_upstream_errors(form: forms.BaseForm, error: NexudusValidationError) -> None:
     """Put each Nexudus validation message on the field it names; the rest go above the form.
 
     `error.field_errors` is keyed by record attribute name, which is our field name.

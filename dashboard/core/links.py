@@ -1,11 +1,5 @@
-"""`reverse()` for record pages, made once per URL name instead of once per table cell.
-
-A table links every row to its record (and a ledger row to its customer and invoice too): 300 calls of
-`reverse()` for a 100-row ledger page, ~15 µs each (URL resolver look-ups through thread-locals, a regex
-check and quoting per call). A record page's URL differs only in the record id, so `record_url` reverses
-the name once with a marker id and substitutes the id after; the cache is keyed by the URL name, the
-current URLconf and script prefix (so it stays right under a sub-path or an overridden URLconf).
-"""
+"""`reverse()` for record pages, made once per URL name instead of once per table cell
+(docs/architecture.md, "Performance")."""
 
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django_htmx.middleware import HtmxDetails
+
+from .htmx import client_redirect
 
 
 class HtmxLoginRedirectMiddleware:
@@ -31,8 +34,7 @@ class HtmxLoginRedirectMiddleware:
 def htmx_signin_redirect(request: HttpRequest) -> HttpResponse:
     """The response that sends an htmx request's page to the sign-in page, and back afterwards."""
     login_path = resolve_url(settings.LOGIN_URL)
-    current = request.htmx.current_url_abs_path if getattr(request, "htmx", None) else None
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    current = htmx.current_url_abs_path if htmx else None
     next_path = current or request.get_full_path()
-    response = HttpResponse(status=401)
-    response["HX-Redirect"] = f"{login_path}?{urlencode({'next': next_path})}"
-    return response
+    return client_redirect(f"{login_path}?{urlencode({'next': next_path})}", status=401)

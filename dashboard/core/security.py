@@ -1,16 +1,5 @@
 """Browser-side protections: the Content Security Policy (sent by django-csp) and the headers Django's own
-middleware does not set.
-
-The policy allows nothing inline: no `<script>` without `src`, no `on…=` handler attributes, no `style=`
-attributes or `<style>` elements, no `eval` (htmx runs with `allowEval: false` and
-`includeIndicatorStyles: false`, see `templates/base.html`). Scripts, styles, fonts and images come from
-our own origin only (Pico's icons are `data:` SVGs inside its stylesheet); htmx talks to our own origin
-only; no page may be framed, and forms post only to us. `tests/security/` keeps the templates to that.
-
-Django's middleware already sends the rest, configured in `dashboard.settings`: `X-Content-Type-Options:
-nosniff`, `Referrer-Policy: same-origin`, `Cross-Origin-Opener-Policy: same-origin`
-(SecurityMiddleware), `X-Frame-Options: DENY` (XFrameOptionsMiddleware), and HSTS in production.
-"""
+middleware does not set (docs/security.md)."""
 
 from __future__ import annotations
 

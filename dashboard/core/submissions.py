@@ -1,26 +1,17 @@
-"""Create each record once per form, whatever the clicks: one-time submission keys.
-
-A create form carries a hidden key made on GET (`core.forms.OneTimeKeyForm`). The POST hands the key and
-the write to `submit_once()`, which claims the key atomically (unique per user) before anything is sent:
-
-- first claim: the write is sent once. Success → the key is `done` with the result's link. Nexudus
-  rejected it (validation, permission, throttling, outage: nothing was written) → the key is released,
-  so the corrected form can be sent with the same key. No answer (or an unreadable one) after sending →
-  `unknown`, kept, never re-sent: the person is told how to check.
-- a key already `done` → the FIRST result, with no upstream call (double click, browser retry, back and
-  resubmit).
-- a key still `pending` → "still being saved"; `unknown` → the same "check before entering it again".
-"""
+"""Create each record once per form, whatever the clicks: one-time submission keys (`submit_once`), and
+what a form page shows for an outcome that is not a success (`problem_for_outcome`)."""
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,16 +19,20 @@ from dashboard.nexudus.errors import (
     NexudusAuthExpired,
     NexudusError,
     NexudusMalformedResponse,
+    NexudusValidationError,
     NexudusWriteOutcomeUnknown,
 )
 from dashboard.nexudus.records import WriteResult
 
+from .forms import apply_upstream_errors
 from .models import SubmissionKey
+from .problems import UpstreamProblem, describe_upstream_error
 
 logger = logging.getLogger(__name__)
 
 # A claim left pending this long belongs to a request that died mid-write: its outcome is unknown.
 PENDING_TIMEOUT = timedelta(minutes=2)
+PENDING_POLL_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -89,8 +84,11 @@ def submit_once(
     purpose: str,
     send: Callable[[], WriteResult],
     link: Callable[[WriteResult], tuple[str, str]],
+    wait_for_pending: float = 0.0,
 ) -> SubmissionOutcome:
     """Send `send()` at most once for (user, key). `link(result)` gives the new record's (url, label).
+    A second click while the first is still with Nexudus waits up to `wait_for_pending` seconds for the
+    first click's answer, and then shows it.
 
     `NexudusAuthExpired` (and any unexpected exception) releases the key and propagates.
     """
@@ -99,7 +97,7 @@ def submit_once(
         if row.purpose != purpose:
             # A key is only good for the form it was made for.
             return SubmissionOutcome(status="failed", error=NexudusError("This form has expired."))
-        return _outcome_of_existing(row)
+        return _await_first_answer(user, key, purpose, _outcome_of_existing(row), wait_for_pending)
     try:
         result = send()
     except (NexudusWriteOutcomeUnknown, NexudusMalformedResponse) as error:
@@ -121,4 +119,56 @@ def submit_once(
     )
     return SubmissionOutcome(
         status="created", result_id=result.id, result_url=url, result_label=label, message=result.message
+    )
+
+
+def _await_first_answer(
+    user: Any, key: uuid.UUID, purpose: str, outcome: SubmissionOutcome, seconds: float
+) -> SubmissionOutcome:
+    deadline = time.monotonic() + seconds
+    while outcome.status == "pending" and time.monotonic() < deadline:
+        time.sleep(PENDING_POLL_SECONDS)
+        row = SubmissionKey.objects.filter(user=user, key=key, purpose=purpose).first()
+        if row is None:  # the first attempt failed and released the key: nothing was written
+            return SubmissionOutcome(
+                status="failed",
+                error=NexudusError(
+                    "The first attempt to save this entry failed; nothing was written. Confirm again to retry."
+                ),
+            )
+        if row.state != SubmissionKey.State.PENDING:
+            return _outcome_of_existing(row)
+    return outcome
+
+
+def problem_for_outcome(
+    outcome: SubmissionOutcome,
+    form: forms.BaseForm,
+    *,
+    role: str,
+    check_url: str,
+    check_hint: str,
+    pending_hint: str | None = None,
+    pending_error: str | None = None,
+) -> UpstreamProblem | None:
+    """What the form page shows for an outcome that is not a success: Nexudus's field errors on the form
+    (None returned), or the problem to explain. A write still pending is either `pending_error` on the
+    form, or a "still being saved" problem pointing at `check_url` with `pending_hint`."""
+    if outcome.status == "failed" and isinstance(outcome.error, NexudusValidationError):
+        apply_upstream_errors(form, outcome.error)
+        return None
+    if outcome.status == "failed":
+        return describe_upstream_error(outcome.error or NexudusError(), writing=True, role=role)
+    if outcome.status == "unknown":
+        return describe_upstream_error(
+            NexudusWriteOutcomeUnknown(), writing=True, check_url=check_url, check_hint=check_hint
+        )
+    if pending_error is not None:
+        form.add_error(None, pending_error)
+        return None
+    return describe_upstream_error(
+        NexudusWriteOutcomeUnknown("Still being saved."),
+        writing=True,
+        check_url=check_url,
+        check_hint=pending_hint or check_hint,
     )

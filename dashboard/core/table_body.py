@@ -1,81 +1,22 @@
-"""A compact, fast `<tbody>` for `NexudusTable` (see `templates/core/_table.html`, block `table.tbody`).
-
-Why: django-tables2 renders every cell through its generic machinery — `BoundRow.items()` →
-`call_with_appropriate()` (an `inspect.signature` per cell), `BoundColumn.attrs` (the `<td>` attributes
-and classes recomputed per cell), `AttributeDict.as_html()`, `LinkTransform`, and a template variable
-lookup and indented template text per cell. On a 25-row page that was ~75 % of a search page's CPU (the
-py-spy profile in `bench/README.md`).
-
-What this does instead, with the same HTML semantics (same cell content, links, `<td>` attributes,
-escaping and localisation as the stock `django_tables2/table.html`):
-
-* once per render and column: the `<td …>` opening tag, the render function (`render_<col>` on the table
-  or the column's own `render`) with the arguments it wants, the link builder, the default;
-* per cell: resolve the value, call the render function, wrap in the link, escape — joined in plain
-  Python, without indentation whitespace.
-
-One deliberate difference: rows carry no `class="even"`/`"odd"` (no stylesheet, script or test reads
-them), unless the table declares `row_attrs`, which are then rendered as tables2 does.
-
-Anything unusual falls back to tables2's own per-cell path for that column only, so a new column type or
-option keeps working, merely slower: `<td>` attributes computed from the record (callables), `localize`
-set on a column, a dotted accessor, Django model records (choices' `get_FOO_display`), many-to-many and
-`BaseLinkColumn` columns, link attributes or non-callable links.
-"""
+"""A compact, fast `<tbody>` for `NexudusTable` with the stock template's HTML semantics
+(docs/architecture.md, "Performance")."""
 
 from __future__ import annotations
 
 import html
-import weakref
 from collections.abc import Callable, Iterator, Mapping
-from types import FunctionType, MethodType
 from typing import Any
 
 from django.db import models
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
-from django_tables2 import utils as tables2_utils
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # public, not in the stubs
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.utils import A, AttributeDict
 
-# --- a memoised django_tables2.utils.signature ------------------------------------------------------
-
-_uncached_signature = tables2_utils.signature
-#: Plain function (a bound method's `__func__`) → `(argument names, **kwargs name)`. Weak keys: a lambda
-#: made per request is forgotten with it, and nothing here keeps a table (a bound method's `__self__`) alive.
-_signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def cached_signature(fn: Callable) -> tuple[tuple[str, ...], str | None]:
-    """`django_tables2.utils.signature`, computed once per underlying function.
-
-    Safe because the answer depends only on the function's code (and, for a bound method, on its
-    `__func__`: the bound `self` is dropped whatever it is), which never changes while the process runs.
-    Other callables (partials, objects with `__call__`, builtins) are not cached.
-    """
-    if type(fn) is FunctionType:
-        key, bound = fn, False
-    elif type(fn) is MethodType and type(fn.__func__) is FunctionType:
-        key, bound = fn.__func__, True
-    else:
-        return _uncached_signature(fn)
-    cached = _signatures.get(key)
-    entry = cached.get(bound) if cached else None
-    if entry is None:
-        entry = _uncached_signature(fn)
-        _signatures[key] = {**(cached or {}), bound: entry}
-    return entry
-
-
-def install_cached_signature() -> None:
-    """Make every `call_with_appropriate` in tables2 (headers, links, attrs) use `cached_signature`
-    (called from `CoreConfig.ready()`; idempotent)."""
-    if tables2_utils.signature is not cached_signature:
-        tables2_utils.signature = cached_signature
-
+from dashboard.runtime.tables2_signature import cached_signature
 
 # --- the compact tbody ---------------------------------------------------------------------------------
 
@@ -91,7 +32,8 @@ def _conditional_escape(value: Any) -> str:
     """`conditional_escape` for the values cells hold (safe strings as they are, text escaped)."""
     kind = type(value)
     if kind is SafeString:
-        return value
+        safe: str = value
+        return safe
     if kind is str:
         return _escape(value)
     return conditional_escape(value)
@@ -100,10 +42,8 @@ def _conditional_escape(value: Any) -> str:
 def as_cell_html(value: Any) -> str:
     """`{{ cell }}` in a template: local time, localisation, then autoescape (`render_value_in_context`)."""
     kind = type(value)
-    if kind is SafeString:
-        return value
-    if kind is str:
-        return _escape(value)
+    if kind is SafeString or kind is str:
+        return _conditional_escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -118,25 +58,25 @@ def _has_callable(attrs: object) -> bool:
     return False
 
 
-def _td_is_per_record(table, bound_column) -> bool:
+def _td_is_per_record(table: Any, bound_column: Any) -> bool:
     """True when the `<td>` attributes are computed from the record or value (callables in them)."""
     sources = [table.attrs, bound_column.column.attrs]
     return any(_has_callable(source.get(key)) for source in sources for key in ("td", "cell"))
 
 
-def _fast_value_ok(bound_column) -> bool:
+def _fast_value_ok(bound_column: Any) -> bool:
     column = bound_column.column
     accessor = str(bound_column.accessor)
     return (
         column.localize is None
-        and accessor
+        and bool(accessor)
         and A.SEPARATOR not in accessor
         and A.LEGACY_SEPARATOR not in accessor
         and not isinstance(column, ManyToManyColumn | BaseLinkColumn)
     )
 
 
-def _caller(fn: Callable) -> Callable[[dict[str, Any]], Any] | None:
+def _caller(fn: Callable[..., Any]) -> Callable[[dict[str, Any]], Any] | None:
     """`call_with_appropriate(fn, …)` planned once: a function of the cell's arguments, or None when
     `fn` wants an argument cells never provide (tables2 then renders None; the slow path keeps that)."""
     names, catch_all = cached_signature(fn)
@@ -155,10 +95,29 @@ def _caller(fn: Callable) -> Callable[[dict[str, Any]], Any] | None:
 class _ColumnPlan:
     """How to render the cells of one bound column; `cell(row)` → `<td …>…</td>`."""
 
-    __slots__ = ("bound_column", "name", "accessor", "td_open", "per_record_td", "fast",
-                 "render", "link", "link_simple", "default", "empty_values")
+    __slots__ = (
+        "bound_column",
+        "name",
+        "accessor",
+        "td_open",
+        "per_record_td",
+        "fast",
+        "render",
+        "link",
+        "link_simple",
+        "default",
+        "empty_values",
+    )
 
-    def __init__(self, table, bound_column) -> None:
+    # Plans are built from tables2 objects, which carry no types.
+    bound_column: Any
+    render: Any
+    link: Any
+    link_simple: Any
+    default: Any
+    empty_values: Any
+
+    def __init__(self, table: Any, bound_column: Any) -> None:
         self.bound_column = bound_column
         self.name = bound_column.name
         self.accessor = str(bound_column.accessor)
@@ -176,12 +135,10 @@ class _ColumnPlan:
                 self.link_simple = _caller(url)
         self.render = render
         self.fast = (
-            _fast_value_ok(bound_column)
-            and render is not None
-            and (link is None or self.link_simple is not None)
+            _fast_value_ok(bound_column) and render is not None and (link is None or self.link_simple is not None)
         )
 
-    def cell(self, row, record, fast_record: bool) -> str:
+    def cell(self, row: Any, record: Any, fast_record: bool) -> str:
         if not (self.fast and fast_record):
             return self._stock_cell(row, record)
         try:
@@ -196,8 +153,12 @@ class _ColumnPlan:
         else:
             bound_column = self.bound_column
             arguments = {
-                "value": value, "record": record, "column": bound_column.column,
-                "bound_column": bound_column, "bound_row": row, "table": bound_column._table,
+                "value": value,
+                "record": record,
+                "column": bound_column.column,
+                "bound_column": bound_column,
+                "bound_row": row,
+                "table": bound_column._table,
             }
             content = self.render(arguments)
             if self.link is not None:
@@ -208,7 +169,7 @@ class _ColumnPlan:
         td_open = self.td_open if not self.per_record_td else self._record_td_open(record, content)
         return f"{td_open}{as_cell_html(content)}</td>"
 
-    def _stock_cell(self, row, record) -> str:
+    def _stock_cell(self, row: Any, record: Any) -> str:
         """Exactly tables2's `BoundRow.items()` + `table.html` for this cell."""
         bound_column = self.bound_column
         content = row.get_cell(self.name)
@@ -218,7 +179,7 @@ class _ColumnPlan:
             content = str(localize(content, use_l10n=bool(localize_flag)))
         return f"{td_open}{as_cell_html(content)}</td>"
 
-    def _record_td_open(self, record, value) -> str:
+    def _record_td_open(self, record: Any, value: Any) -> str:
         bound_column = self.bound_column
         bound_column.current_record, bound_column.current_value = record, value
         try:
@@ -232,7 +193,7 @@ def _td_open(attrs: AttributeDict) -> str:
     return f"<td {attrs.as_html()}>"
 
 
-def _accessor_value(record, accessor: str):
+def _accessor_value(record: Any, accessor: str) -> Any:
     """Accessor.resolve with tables2's failure rule: a value that cannot be resolved is None."""
     try:
         return A(accessor).resolve(record)
@@ -254,7 +215,7 @@ def _is_fast_record(record: object) -> bool:
     return fast
 
 
-def compact_rows(table) -> Iterator[str]:
+def compact_rows(table: Any) -> Iterator[str]:
     """Each row of the current page as one `<tr>…</tr>` string (safe HTML parts)."""
     plans = [_ColumnPlan(table, bound_column) for bound_column in table.columns]
     row_attrs = bool(table.row_attrs)
@@ -265,7 +226,7 @@ def compact_rows(table) -> Iterator[str]:
         yield f"<tr {row.attrs.as_html()}>{cells}</tr>" if row_attrs else f"<tr>{cells}</tr>"
 
 
-def compact_tbody(table) -> SafeString:
+def compact_tbody(table: Any) -> SafeString:
     """The whole `<tbody>` of the current page, or "" when there are no rows (the template then renders
     the empty state through the stock block)."""
     rows = list(compact_rows(table))

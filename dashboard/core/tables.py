@@ -1,25 +1,27 @@
-"""django-tables2 over Nexudus searches: a remote `TableData` adapter and the htmx-aware base table.
-
-`NexudusTableData` makes ONE upstream search per render, returning the page and `TotalItems` together:
-the paginator asks `len()` first (answered from `TotalItems`), then slices exactly the page that was
-fetched. Sorting maps the clicked column to the query's `order_by` (a record attribute name, which the
-client turns into Nexudus's `orderBy`/`dir`). `NexudusTable` renders with `core/_table.html`: sort and
-page links keep their real `href` and add htmx attributes that swap only `#results`.
-"""
+"""django-tables2 over Nexudus searches: a remote `TableData` adapter (one upstream search per render) and
+the htmx-aware base table, which also declares its CSV columns."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any
+import operator
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
 
 import django_tables2 as tables
 from django.conf import settings
+from django.http import QueryDict
+from django.utils.safestring import SafeString
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy, OrderByTuple
 
 from dashboard.nexudus.queries import SearchQuery
 from dashboard.nexudus.records import Page
+
+from .export.cells import ExportColumn
+
+#: One CSV column: a table column's name, (name, header), (name, header, value), or an ExportColumn.
+CsvSpec = str | tuple[str, str] | tuple[str, str, Callable[[Any], object]] | ExportColumn
 
 #: The id of the element that sort/page/filter requests replace (see `templates/core/_results.html`).
 RESULTS_ID = "results"
@@ -27,7 +29,7 @@ RESULTS_ID = "results"
 SEARCH_FORM_ID = "search-form"
 
 
-class NexudusTableData(TableData):
+class NexudusTableData(TableData):  # type: ignore[misc]  # django-tables2 ships no types
     """Remote table data: one page of a Nexudus search, fetched once, lazily, on first use.
 
     `search` is a selector bound to a client, e.g. `lambda q: payment_token_list(client=c, query=q)`.
@@ -36,11 +38,11 @@ class NexudusTableData(TableData):
     second call.
     """
 
-    def __init__(self, *, search: Callable[[Any], Page], query: SearchQuery) -> None:
+    def __init__(self, *, search: Callable[[Any], Page[Any]], query: SearchQuery) -> None:
         super().__init__(data=[])
         self.search = search
         self.query = query
-        self._page: Page | None = None
+        self._page: Page[Any] | None = None
 
     # --- what tables2 calls -----------------------------------------------------------------------
     def order_by(self, aliases: OrderByTuple) -> None:
@@ -61,10 +63,10 @@ class NexudusTableData(TableData):
     def __len__(self) -> int:
         return self.page.total_items
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.page.items)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: int | slice) -> Any:
         if not isinstance(key, slice):
             return self.page.items[key]
         size = self.query.size
@@ -85,7 +87,7 @@ class NexudusTableData(TableData):
 
     # --- ours ---------------------------------------------------------------------------------------
     @property
-    def page(self) -> Page:
+    def page(self) -> Page[Any]:
         """The fetched page (fetching it on first use). Upstream errors propagate to the view."""
         if self._page is None:
             self._page = self.search(self.query)
@@ -96,7 +98,7 @@ class NexudusTableData(TableData):
         return self._page is not None
 
 
-class NexudusTable(tables.Table):
+class NexudusTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships no types
     """Base for every listing. Subclasses declare every column explicitly and mark columns Nexudus cannot
     sort with `orderable=False`. Set `caption` (read by screen readers) and, optionally, `empty_hint`."""
 
@@ -116,6 +118,27 @@ class NexudusTable(tables.Table):
     preference_key: str | None = None
     #: Columns the column chooser cannot hide (the link to the record).
     always_visible: tuple[str, ...] = ("id",)
+    #: The search's clean query string, which sort and page links build on (None: the request's own).
+    query_state: QueryDict | None = None
+
+    #: The CSV export, in file order, next to the columns it shares (see `export_columns()`).
+    csv: ClassVar[tuple[CsvSpec, ...]] = ()
+
+    @classmethod
+    def export_columns(cls) -> list[ExportColumn]:
+        """The CSV columns: each entry of `csv` is a column of this table by name (its header and its
+        record attribute), `(name, header)` or `(name, header, value)` where the file says or holds it
+        differently, or an `ExportColumn` of data the table does not show."""
+        columns = []
+        for spec in cls.csv:
+            if isinstance(spec, ExportColumn):
+                columns.append(spec)
+                continue
+            name, header, value = (spec, None, None) if isinstance(spec, str) else (*spec, None)[:3]
+            column = cls.base_columns[name]  # a KeyError here is a typo in `csv`
+            accessor = str(column.accessor or name)
+            columns.append(ExportColumn(str(header or column.verbose_name), value or operator.attrgetter(accessor)))
+        return columns
 
     @property
     def page_sizes(self) -> tuple[int, ...]:
@@ -135,7 +158,7 @@ class NexudusTable(tables.Table):
         return f"Showing {first:,}–{last:,} of {total:,}"
 
     # --- performance: the compact tbody (templates/core/_table.html, block table.tbody) ---------------
-    def compact_tbody(self):
+    def compact_tbody(self) -> SafeString:
         """The page's `<tbody>` rendered in plain Python with per-column plans (td attributes, render
         function, link) computed once per render instead of per cell; "" when there are no rows. Same
         HTML semantics as tables2's own tbody. See `core.table_body`."""

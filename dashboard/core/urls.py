@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("preferences/tables/<slug:table_key>/columns/", views.table_columns_view, name="table-columns"),
     path("saved-views/", views.saved_view_save, name="saved-view-save"),

@@ -1,4 +1,4 @@
-"""The app shell: home, health check, placeholder pages and friendly error pages."""
+"""The app shell: health check, placeholder pages, friendly error pages, table preferences and saved views."""
 
 from __future__ import annotations
 
@@ -6,23 +6,32 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 import dashboard
-from dashboard.lookup.forms import QuickFindForm
 from dashboard.nexudus.health import upstream_reachable
 
+from .htmx import HtmxHttpRequest, trigger_event, vary_on_htmx, wants_fragment
 from .models import SavedView
 from .preferences import (
-    SAVED_VIEW_TABLES,
+    can_save_view,
     clean_querystring,
     column_choices,
     preference_for,
@@ -30,12 +39,6 @@ from .preferences import (
     saved_view_url,
     table_class_for,
 )
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page, with the quick-find box (its own view is dashboard.lookup.views.find_view)."""
-    return render(request, "core/home.html", {"find_form": QuickFindForm()})
 
 
 @require_GET
@@ -58,7 +61,7 @@ def _cache_reachable() -> bool:
     key = f"healthz:{uuid.uuid4().hex}"
     try:
         cache.set(key, "ok", timeout=10)
-        answered = cache.get(key) == "ok"
+        answered = bool(cache.get(key) == "ok")
         cache.delete(key)
     except Exception:  # redis-py raises its own error classes; any failure means "unreachable"
         return False
@@ -89,6 +92,18 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "errors/404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A body or query Django refused to read (non-UTF-8 form, too many fields, too large).
+
+    Rendered without the request: context processors, CSRF checks (Django's default handler is wrapped
+    in `requires_csrf_token`, which reads request.POST) and templates must not touch the data again, as
+    reading it raises the same error and the 400 would become a 500. Only the HX-Request header is read.
+    """
+    fragment = request.headers.get("HX-Request") == "true"
+    body = render_to_string("errors/_400.html" if fragment else "errors/400.html")
+    return HttpResponseBadRequest(body)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that might fail again: the 500 page is static.
     return render(request, "errors/500.html", status=500)
@@ -109,9 +124,16 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (LoginRequiredMiddleware lets no one else this far)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
-def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
+@vary_on_htmx
+def table_columns_view(request: HtmxHttpRequest, table_key: str) -> HttpResponse:
     """The column chooser of one table: GET shows the checkboxes (loaded when the menu first opens, or a
     page of its own without JavaScript); POST stores the person's choice. htmx then refreshes the table
     (`tablePreferencesChanged`); without JavaScript the person goes back to the table."""
@@ -122,10 +144,8 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
     if request.method == "POST":
         names = request.POST.getlist("columns")
         save_columns(request.user, table_class, names)
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Trigger"] = "tablePreferencesChanged"
-            return response
+        if wants_fragment(request):
+            return trigger_event(HttpResponse(status=204), "tablePreferencesChanged")
         messages.success(request, "Columns saved: this table will look like this whenever you open it.")
         return HttpResponseRedirect(list_url)
     context = {
@@ -134,25 +154,25 @@ def table_columns_view(request: HttpRequest, table_key: str) -> HttpResponse:
         "column_choices": column_choices(table_class, preference_for(request.user, table_key)),
         "next": list_url,
     }
-    template = "core/_column_choices.html" if request.htmx else "core/table_columns.html"
+    template = "core/_column_choices.html" if wants_fragment(request) else "core/table_columns.html"
     return render(request, template, context)
 
 
 @require_POST
-@vary_on_headers("HX-Request")
-def saved_view_save(request: HttpRequest) -> HttpResponse:
+@vary_on_htmx
+def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
     table = request.POST.get("table", "")
     # Printable text only (PostgreSQL refuses NUL), spaces collapsed, within the column's 80 characters.
     name = " ".join("".join(ch for ch in request.POST.get("name", "") if ch.isprintable()).split())[:80]
     querystring = clean_querystring(request.POST.get("querystring", ""))
-    if table not in SAVED_VIEW_TABLES:
+    if not can_save_view(table):
         raise Http404("No such table")
     view = None
     if name:
         view, _ = SavedView.objects.update_or_create(
-            user=request.user, table=table, name=name, defaults={"querystring": querystring}
+            user=_person(request), table=table, name=name, defaults={"querystring": querystring}
         )
-    if request.htmx:
+    if wants_fragment(request):
         return render(
             request,
             "core/_saved_view_status.html",
@@ -162,14 +182,14 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give the view a name to save it.")
         return HttpResponseRedirect(_safe_next(request, "/"))
     messages.success(request, f"Saved the view “{view.name}”: open it any time from Saved views.")
-    return HttpResponseRedirect(saved_view_url(view))
+    return HttpResponseRedirect(saved_view_url(view) or "/")
 
 
 @require_POST
-@vary_on_headers("HX-Request")
-def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
-    SavedView.objects.filter(user=request.user, id=view_id).delete()
-    if request.htmx:
+@vary_on_htmx
+def saved_view_delete(request: HtmxHttpRequest, view_id: int) -> HttpResponse:
+    SavedView.objects.filter(user=_person(request), id=view_id).delete()
+    if wants_fragment(request):
         return render(request, "core/_saved_views_menu.html", {"menu_open": True})
     messages.success(request, "Saved view deleted.")
     return HttpResponseRedirect(_safe_next(request, "/"))

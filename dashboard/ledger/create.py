@@ -8,7 +8,6 @@ core's `submit_once`, so double clicks, browser retries and resubmits create one
 from __future__ import annotations
 
 import dataclasses
-import time
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,26 +17,19 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.forms import apply_upstream_errors, id_prefill
-from dashboard.core.listing import render_page_or_fragment
-from dashboard.core.models import SubmissionKey
-from dashboard.core.submissions import SubmissionOutcome, submit_once
-from dashboard.core.upstream import describe_upstream_error
-from dashboard.nexudus.errors import (
-    NexudusAuthExpired,
-    NexudusError,
-    NexudusValidationError,
-    NexudusWriteOutcomeUnknown,
-)
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
+from dashboard.core.params import id_prefill
+from dashboard.core.problems import attempt, form_problem
+from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.errors import NexudusError
 from dashboard.nexudus.records import Business, Coworker, Invoice
 
 from .forms import LedgerEntryForm
 from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
-from .services import ledger_entry_create
-from .wording import balance_state, entry_summary
+from .services import BalanceMoved, LedgerBusy, ledger_entry_create
+from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
 PURPOSE = "ledger:create"
@@ -46,6 +38,7 @@ REVIEWS_KEPT = 20
 # {submission key: the parties shown for review, with the fingerprint they were shown for} (see _reviewed_parties)
 REVIEWED_PARTIES_SESSION_KEY = "ledger_reviewed_parties"
 REVIEWED_PARTIES_KEPT = 5
+REVIEWED_BALANCE_SESSION_KEY = "ledger_reviewed_balance"  # {submission key: [fingerprint, balance shown]}
 PENDING_WAIT_SECONDS = 10.0  # a second click waits this long for the first click's answer
 PREFILL = ("business_id", "coworker_id", "coworker_invoice_id")
 
@@ -61,7 +54,7 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
@@ -73,11 +66,17 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     client = nexudus_client(request)
     key = str(form.cleaned_data["submission_key"])
     fingerprint = form.fingerprint()
+    reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
+    reviewed_balance = _reviewed_balance(request, key, fingerprint) if action == "confirm" else None
+    # Saving exactly the entry just reviewed, on top of the balance that review showed.
+    confirming = reviewed.get(key) == fingerprint and reviewed_balance is not None
     reviewed_parties = _reviewed_parties(request, key, fingerprint) if action == "confirm" else None
     try:
-        if reviewed_parties is not None:
-            # Confirming exactly the entry just reviewed: the business, customer and invoice shown then
-            # stand; only the balance (which the entry's expected Balance is computed from) is read again.
+        if confirming and reviewed_parties is not None:
+            # The business, customer and invoice shown then stand, and so does the balance shown: the save
+            # reads the latest balance again itself, inside the ledger's lock (services).
+            parties = dataclasses.replace(reviewed_parties, balance_before=reviewed_balance)
+        elif reviewed_parties is not None:
             parties = with_current_balance(client=client, parties=reviewed_parties)
         else:
             parties = entry_parties(
@@ -86,24 +85,40 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
                 coworker_id=form.cleaned_data["coworker_id"],
                 coworker_invoice_id=form.cleaned_data.get("coworker_invoice_id"),
             )
-    except NexudusAuthExpired:
-        raise
-    except NexudusValidationError as error:
-        apply_upstream_errors(form, error)
-        return _render(request, "form", form=form)
+            if confirming:
+                parties = dataclasses.replace(parties, balance_before=reviewed_balance)
     except NexudusError as error:
-        return _render(request, "form", form=form, problem=describe_upstream_error(error))
+        return _render(request, "form", form=form, problem=form_problem(form, error))
     if not form.check_currency_places(parties.currency_code):
         return _render(request, "form", form=form)
 
-    reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
-    if action != "confirm" or reviewed.get(key) != fingerprint:
+    if not confirming:
         reviewed.pop(key, None)
         reviewed[key] = fingerprint
         request.session[REVIEWED_SESSION_KEY] = dict(list(reviewed.items())[-REVIEWS_KEPT:])
         _remember_parties(request, key, fingerprint, parties)
         return _review(request, form, parties, changed=action == "confirm")
     return _confirm(request, form, parties, client)
+
+
+# --- the balance a review showed: the save writes on top of it, or stops (see services) ----------------
+
+
+def _remember_balance(request: HttpRequest, form: LedgerEntryForm, balance: Decimal) -> None:
+    key, fingerprint = str(form.cleaned_data["submission_key"]), form.fingerprint()
+    kept = dict(request.session.get(REVIEWED_BALANCE_SESSION_KEY, {}))
+    kept.pop(key, None)
+    kept[key] = [fingerprint, str(balance)]
+    request.session[REVIEWED_BALANCE_SESSION_KEY] = dict(list(kept.items())[-REVIEWS_KEPT:])
+
+
+def _reviewed_balance(request: HttpRequest, key: str, fingerprint: str) -> Decimal | None:
+    """The balance before the entry that the review of exactly this entry showed; None without one."""
+    kept = request.session.get(REVIEWED_BALANCE_SESSION_KEY, {}).get(key)
+    try:
+        return Decimal(kept[1]) if kept[0] == fingerprint else None
+    except (TypeError, IndexError, KeyError, InvalidOperation):
+        return None
 
 
 # --- the parties of a review, kept for its confirm (performance: 3 upstream reads fewer per entry) -------
@@ -144,8 +159,10 @@ def _remember_parties(request: HttpRequest, key: str, fingerprint: Any, parties:
     }
     kept = dict(request.session.get(REVIEWED_PARTIES_SESSION_KEY, {}))
     kept.pop(key, None)
-    if records["business"] is not None and records["coworker"] is not None and (
-        parties.invoice is None or records["invoice"] is not None
+    if (
+        records["business"] is not None
+        and records["coworker"] is not None
+        and (parties.invoice is None or records["invoice"] is not None)
     ):
         kept[key] = {"fingerprint": fingerprint, "warnings": list(parties.warnings), **records}
     request.session[REVIEWED_PARTIES_SESSION_KEY] = dict(list(kept.items())[-REVIEWED_PARTIES_KEPT:])
@@ -173,10 +190,18 @@ def _reviewed_parties(request: HttpRequest, key: str, fingerprint: Any) -> Entry
 
 
 def _review(
-    request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, *, changed: bool = False, problem=None
+    request: HttpRequest,
+    form: LedgerEntryForm,
+    parties: EntryParties,
+    *,
+    changed: bool = False,
+    problem=None,
+    moved: BalanceMoved | None = None,
 ) -> HttpResponse:
-    """The entry in words, before anything is written; also where a failed confirm is explained."""
+    """The entry in words, before anything is written; also where a failed confirm is explained. The
+    balance it shows is the one the save will build on."""
     data = form.cleaned_data
+    _remember_balance(request, form, parties.balance_before)
     summary = entry_summary(
         debit=data["debit"],
         credit=data["credit"],
@@ -187,6 +212,8 @@ def _review(
         balance_before=parties.balance_before,
     )
     warnings = list(parties.warnings)
+    if back_dated := back_dated_warning(data.get("transaction_date"), parties.latest_entry):
+        warnings.append(back_dated)
     if form.both_amounts:
         warnings.insert(
             0,
@@ -203,77 +230,61 @@ def _review(
         changed=changed,
         problem=problem,
         can_confirm=problem is None or problem.kind != "outcome_unknown",
+        balance_after=parties.balance_before + form.net_change,
+        moved_note=balance_moved_note(moved, parties.currency_code) if moved else "",
     )
-
-
-def _await_first_answer(request: HttpRequest, key, outcome: SubmissionOutcome) -> SubmissionOutcome:
-    """A second click while the first is still with Nexudus: wait briefly for its answer, then show it."""
-    deadline = time.monotonic() + PENDING_WAIT_SECONDS
-    while outcome.status == "pending" and time.monotonic() < deadline:
-        time.sleep(0.2)
-        row = SubmissionKey.objects.filter(user=request.user, key=key, purpose=PURPOSE).first()
-        if row is None:  # the first attempt failed and released the key: nothing was written
-            return SubmissionOutcome(
-                status="failed",
-                error=NexudusError(
-                    "The first attempt to save this entry failed; nothing was written. Confirm again to retry."
-                ),
-            )
-        if row.state == SubmissionKey.State.DONE:
-            return SubmissionOutcome(
-                status="duplicate", result_id=row.result_id, result_url=row.result_url, result_label=row.result_label
-            )
-        if row.state == SubmissionKey.State.UNKNOWN:
-            return SubmissionOutcome(status="unknown")
-    return outcome
 
 
 def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
     key = form.cleaned_data["submission_key"]
-    # Nexudus requires a Balance and recomputes it; send what we expect it to become.
-    draft = form.draft(expected_balance=parties.balance_before + form.net_change)
-    outcome = submit_once(
-        user=request.user,
-        key=key,
-        purpose=PURPOSE,
-        send=lambda: ledger_entry_create(client=client, draft=draft),
-        link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
-    )
-    outcome = _await_first_answer(request, key, outcome)
+    # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
+    reviewed_balance = parties.balance_before  # the one the review showed (see the view)
+    draft = form.draft(expected_balance=reviewed_balance + form.net_change)
+    written = []
+    try:
+        outcome = submit_once(
+            user=request.user,
+            key=key,
+            purpose=PURPOSE,
+            send=lambda: _kept(
+                written, ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance)
+            ),
+            link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
+            wait_for_pending=PENDING_WAIT_SECONDS,
+        )
+    except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
+        return _review(request, form, parties, problem=ledger_busy_problem())
+    except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
+        moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
+        return _review(request, form, moved_parties, moved=moved)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
-        return _done(request, outcome, client, check_url)
-    if outcome.status == "failed" and isinstance(outcome.error, NexudusValidationError):
-        apply_upstream_errors(form, outcome.error)
+        return _done(request, outcome, client, check_url, entry=written[0].entry if written else None)
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=CREATE_ROLE,
+        check_url=check_url,
+        check_hint=f"look for it among the newest entries of {parties.coworker.full_name}'s ledger",
+        pending_hint="this entry is still being saved; look at the customer's ledger in a minute",
+    )
+    if problem is None:  # Nexudus's field errors are on the form
         return _render(request, "form", form=form)
-    if outcome.status == "failed":
-        problem = describe_upstream_error(outcome.error, writing=True, role=CREATE_ROLE)
-    elif outcome.status == "unknown":
-        problem = describe_upstream_error(
-            NexudusWriteOutcomeUnknown(),
-            writing=True,
-            check_url=check_url,
-            check_hint=f"look for it among the newest entries of {parties.coworker.full_name}'s ledger",
-        )
-    else:
-        problem = describe_upstream_error(
-            NexudusWriteOutcomeUnknown("Still being saved."),
-            writing=True,
-            check_url=check_url,
-            check_hint="this entry is still being saved; look at the customer's ledger in a minute",
-        )
     return _review(request, form, parties, problem=problem)
 
 
-def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str) -> HttpResponse:
-    """The saved entry as Nexudus now has it (get-one), so the balance shown is the one it computed."""
-    entry = problem = None
-    try:
-        entry = ledger_entry_get(client=client, entry_id=outcome.result_id)
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        problem = describe_upstream_error(error)
+def _kept(written: list, write):
+    written.append(write)
+    return write
+
+
+def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None) -> HttpResponse:
+    """The saved entry as Nexudus now has it (read back by the write under the lock, else get-one), so the
+    balance shown is the one Nexudus keeps."""
+    problem = None
+    if entry is None:
+        entry_id = outcome.result_id or 0  # a success always names its record
+        entry, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=entry_id))
     balance_words = balance_state(entry.balance, entry.currency_code) if entry else ""
     return _render(
         request,

@@ -12,15 +12,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from dashboard.core.forms import (
-    MAX_INT32,
-    EnumChoiceField,
-    IdField,
-    LocalDateTimeField,
-    OneTimeKeyForm,
-    SearchForm,
-    SearchTextField,
-)
+from dashboard.core.forms import EnumChoiceField, LocalDateTimeField, OneTimeKeyForm, SearchForm, SearchTextField
+from dashboard.core.params import DecimalField, IdField, looks_like_id, parse_id
 from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.queries import LedgerEntryDraft, LedgerEntryQuery
 
@@ -29,7 +22,7 @@ from .wording import MAX_PLACES, currency_places, decimal_places
 MAX_AMOUNT = Decimal("999999999.9999")
 
 
-class AmountField(forms.DecimalField):
+class AmountField(DecimalField):
     """A non-negative amount. The business's currency decides the places; before it is known, no
     currency allows more than MAX_PLACES."""
 
@@ -150,7 +143,7 @@ class BilledSelect(forms.NullBooleanSelect):
 
 
 def _range_amount(label: str) -> forms.DecimalField:
-    field = forms.DecimalField(label=label, required=False, max_digits=15, decimal_places=MAX_PLACES)
+    field = DecimalField(label=label, required=False, max_digits=15, decimal_places=MAX_PLACES)
     field.widget.attrs.update({"inputmode": "decimal", "step": "any"})
     return field
 
@@ -198,8 +191,8 @@ class LedgerEntrySearchForm(SearchForm):
     def clean(self):
         cleaned = super().clean()
         for name in self.either_id_or_text:
-            value = (cleaned.get(name) or "").lstrip("#")
-            if value.isdigit() and not 0 < int(value) <= MAX_INT32:
+            value = cleaned.get(name) or ""
+            if looks_like_id(value) and parse_id(value) is None:
                 self.add_error(name, "No record has that id: ids are whole numbers from 1 to 2147483647.")
         return cleaned
 
@@ -211,8 +204,8 @@ class LedgerEntrySearchForm(SearchForm):
             value = filters.pop(name, None)
             if value is None:
                 continue
-            if value.lstrip("#").isdigit():
-                filters[id_attribute] = int(value.lstrip("#"))
+            if (record_id := parse_id(value)) is not None:
+                filters[id_attribute] = record_id
             else:
                 filters[text_attribute] = value
         return self.query_class(**filters, **paging)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from dashboard.lookup.concurrency import Outcome, fan_out
+from dashboard.core.params import parse_id
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import FieldError, NexudusNotFound, NexudusValidationError
 from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, LedgerEntryQuery
 from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, Page
+from dashboard.runtime.pool import Outcome, fan_out
+
+from .chain import ChainCheck, chain_key, check_chain
 
 # How many recent entries the customer page reads for its chart and for the businesses list.
 HISTORY_SIZE = 200
@@ -20,12 +22,6 @@ HISTORY_SIZE = 200
 # here, so the newest few are read rather than exactly one.
 NEWEST_WINDOW = 10
 PICKER_SIZE = 10
-_EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
-def _chain_key(entry: LedgerEntry) -> tuple[datetime, int]:
-    """The order Nexudus chains running balances in: transaction date, then id."""
-    return (entry.transaction_date or entry.created_on or _EPOCH, entry.id)
 
 
 def ledger_entry_list(*, client: NexudusClient, query: LedgerEntryQuery) -> Page[LedgerEntry]:
@@ -37,11 +33,12 @@ def ledger_entry_get(*, client: NexudusClient, entry_id: int) -> LedgerEntry:
 
 
 def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
-    return max(entries, key=_chain_key, default=None)
+    return max(entries, key=chain_key, default=None)
 
 
-def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: int) -> Decimal:
-    """The customer's balance at a business now: the Balance of their newest entry there (0 if none)."""
+def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id: int) -> LedgerEntry | None:
+    """The last entry of the customer's chain at a business (None if they have none): one search, newest
+    transaction date first, of a few entries so that several sharing that date are ordered by id here."""
     page = client.search_ledger_entries(
         LedgerEntryQuery(
             coworker_id=coworker_id,
@@ -51,8 +48,21 @@ def customer_balance(*, client: NexudusClient, coworker_id: int, business_id: in
             size=NEWEST_WINDOW,
         )
     )
-    newest = _newest(page.items)
-    return newest.balance if newest else Decimal("0")
+    return _newest(page.items)
+
+
+def customer_chain(*, client: NexudusClient, coworker_id: int, business_id: int) -> ChainCheck:
+    """The customer's chain at a business checked over their newest HISTORY_SIZE entries (one search)."""
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=coworker_id,
+            business_id=business_id,
+            order_by="transaction_date",
+            descending=True,
+            size=HISTORY_SIZE,
+        )
+    )
+    return check_chain(page.items, complete=page.total_items <= len(page.items))
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class EntryParties:
     invoice: Invoice | None
     balance_before: Decimal
     warnings: list[str] = field(default_factory=list)
+    latest_entry: LedgerEntry | None = None  # the customer's newest entry at the business, when read
 
     @property
     def currency_code(self) -> str | None:
@@ -84,7 +95,7 @@ def entry_parties(
     calls: dict[str, Callable[[], Any]] = {
         "business": lambda: client.get_business(business_id),
         "coworker": lambda: client.get_coworker(coworker_id),
-        "balance": lambda: customer_balance(client=client, coworker_id=coworker_id, business_id=business_id),
+        "latest": lambda: ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id),
     }
     if coworker_invoice_id is not None:
         calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
@@ -107,12 +118,14 @@ def entry_parties(
     if errors:
         raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
     assert business is not None and coworker is not None
+    latest = outcomes["latest"].get()
     return EntryParties(
         business=business,
         coworker=coworker,
         invoice=invoice,
-        balance_before=outcomes["balance"].get(),
+        balance_before=latest.balance if latest is not None else Decimal("0"),
         warnings=party_warnings(business, coworker, invoice),
+        latest_entry=latest,
     )
 
 
@@ -135,8 +148,8 @@ def party_warnings(business: Business, coworker: Coworker, invoice: Invoice | No
 
 def with_current_balance(*, client: NexudusClient, parties: EntryParties) -> EntryParties:
     """`parties` as reviewed, with the customer's balance read again now (one upstream call)."""
-    balance = customer_balance(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
-    return replace(parties, balance_before=balance)
+    latest = ledger_latest_entry(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
+    return replace(parties, balance_before=latest.balance if latest else Decimal("0"), latest_entry=latest)
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,7 @@ class CustomerLedger:
     balance: Decimal
     history: list[LedgerEntry]
     history_truncated: bool
+    chain: ChainCheck  # whether the history adds up, entry by entry
 
     @property
     def currency_code(self) -> str | None:
@@ -164,7 +178,7 @@ class CustomerLedger:
 
 def _businesses_of(entries: list[LedgerEntry]) -> list[BusinessChoice]:
     seen: dict[int, BusinessChoice] = {}
-    for entry in sorted(entries, key=_chain_key, reverse=True):
+    for entry in sorted(entries, key=chain_key, reverse=True):
         if entry.business_id is not None and entry.business_id not in seen:
             seen[entry.business_id] = BusinessChoice(
                 id=entry.business_id,
@@ -239,7 +253,7 @@ def customer_ledger(
         )
         history = at_business.items
         truncated = at_business.total_items > len(at_business.items)
-    history = sorted(history, key=_chain_key)
+    history = sorted(history, key=chain_key)
     balance = history[-1].balance if history else Decimal("0")
     if chosen is not None and chosen.currency_code is None and history:
         chosen = BusinessChoice(id=chosen.id, name=chosen.name, currency_code=history[-1].currency_code)
@@ -250,6 +264,7 @@ def customer_ledger(
         balance=balance,
         history=history,
         history_truncated=truncated,
+        chain=check_chain(history, complete=not truncated),
     )
 
 
@@ -297,8 +312,7 @@ def _business_choice(client: NexudusClient, business_id: int) -> BusinessChoice 
 
 
 def _as_id(text: str) -> int | None:
-    text = text.strip().lstrip("#")
-    return int(text) if text.isdigit() and 0 < int(text) < 2**31 else None
+    return parse_id(text)
 
 
 def _with_exact(getter, text: str, found: list) -> list:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from dashboard.core.export.cells import ExportColumn
 from dashboard.core.links import record_url
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import long_text, money, when
@@ -15,7 +19,7 @@ DESCRIPTION_PREVIEW = 50
 
 def invoice_url(invoice_id: int | None) -> str | None:
     """The invoice lookup page (`/invoices/<id>/`)."""
-    return record_url("lookup:invoice", invoice_id) if invoice_id is not None else None
+    return record_url("invoices:invoice", invoice_id) if invoice_id is not None else None
 
 
 def customer_link(coworker_id: int | None, name: str | None) -> str:
@@ -24,6 +28,10 @@ def customer_link(coworker_id: int | None, name: str | None) -> str:
     if coworker_id is None:
         return label
     return format_html('<a href="{}">{}</a>', record_url("ledger:customer", coworker_id), label)
+
+
+def _label(enum_value: Any) -> str | None:
+    return enum_value.label if enum_value is not None else None
 
 
 class MoneyColumn(tables.Column):
@@ -55,7 +63,33 @@ class LedgerEntryTable(NexudusTable):
     credit = MoneyColumn(verbose_name="Credit")
     balance = MoneyColumn(verbose_name="Balance")
     payment_gateway = tables.Column(verbose_name="Gateway")
-    billed = tables.BooleanColumn(verbose_name="Billed", yesno="Yes,No")
+    # None: Nexudus did not give it (live ledger records omit Billed), which is not "No".
+    billed = tables.BooleanColumn(verbose_name="Billed", yesno="Yes,No", null=True, default="not given by Nexudus")
+
+    # The file holds every field of an entry; money stays plain, with its currency in a column of its own.
+    csv = (
+        "id",
+        ("transaction_date", "Transaction date ({zone})"),
+        ExportColumn("Customer ID", attrgetter("coworker_id")),
+        "coworker_full_name",
+        ExportColumn("Business ID", attrgetter("business_id")),
+        "business_name",
+        ExportColumn("Invoice ID", attrgetter("coworker_invoice_id")),
+        "invoice_number",
+        "description",
+        "code",
+        "debit",
+        "credit",
+        "balance",
+        ExportColumn("Currency", attrgetter("currency_code")),
+        ("payment_gateway", "Payment gateway", lambda entry: _label(entry.payment_gateway)),
+        ExportColumn("Payment method number", attrgetter("payment_method_number")),
+        "billed",
+        ExportColumn("Connected transaction GUID", attrgetter("connected_transaction_guid")),
+        ExportColumn("Created ({zone})", attrgetter("created_on")),
+        ExportColumn("Updated ({zone})", attrgetter("updated_on")),
+        ExportColumn("Updated by", attrgetter("updated_by")),
+    )
 
     def render_transaction_date(self, value):
         return when(value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import create, views
+from . import chain_views, create, views
 
 app_name = "ledger"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("ledger-entries/pick/customers/", views.pick_coworker_view, name="pick-coworker"),
     path("ledger-entries/pick/invoices/", views.pick_invoice_view, name="pick-invoice"),
     path("customers/<int:coworker_id>/ledger/", views.customer_ledger_view, name="customer"),
+    path("customers/<int:coworker_id>/ledger/standing/", chain_views.customer_standing_view, name="standing"),
 ]

@@ -5,26 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.export import CsvExport, ledger_entry_export_columns, render_search_with_export
-from dashboard.core.forms import MAX_INT32
-from dashboard.core.listing import (
-    build_table,
-    preference_context,
-    remember_table_choices,
-    render_page_or_fragment,
-    table_params,
-    wants_fragment,
-)
+from dashboard.audit.services import record_export
+from dashboard.core.export.response import CsvExport
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+from dashboard.core.listing.query import table_params
+from dashboard.core.listing.search import build_table, preference_context, remember_table_choices, render_search
+from dashboard.core.params import MAX_INT32, last_id
 from dashboard.core.preferences import apply_columns
-from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
-from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
+from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.nexudus.queries import LedgerEntryQuery
 
+from .chain import chain_warning, owes_words
+from .chain_views import customer_ledger_export
 from .chart import balance_chart
 from .forms import LedgerEntrySearchForm
 from .selectors import (
@@ -49,32 +46,25 @@ def _valid_id(record_id: int, noun: str) -> None:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
-def ledger_entry_list_view(request: HttpRequest) -> HttpResponse:
+@vary_on_htmx
+def ledger_entry_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
-    return render_search_with_export(
+    return render_search(
         request,
         form_class=LedgerEntrySearchForm,
         table_class=LedgerEntryTable,
         search=lambda query: ledger_entry_list(client=client, query=query),
         template_name="ledger/list.html",
         role=LIST_ROLE,
-        export=CsvExport(ledger_entry_export_columns(), resource="ledger_entry", filename_prefix="ledger-entries"),
+        export=CsvExport(resource="ledger_entry", filename_prefix="ledger-entries", on_finished=record_export),
     )
 
 
 @require_GET
+@upstream_problem_page(title="Ledger entry {entry_id}", role=READ_ROLE)
 def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     _valid_id(entry_id, "ledger entry")
-    try:
-        entry = ledger_entry_get(client=nexudus_client(request), entry_id=entry_id)
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        problem = describe_upstream_error(error, role=READ_ROLE)
-        if problem.kind == "not_found":
-            raise Http404(f"No ledger entry {entry_id}") from None
-        return render_upstream_problem_page(request, problem, title=f"Ledger entry {entry_id}")
+    entry = ledger_entry_get(client=nexudus_client(request), entry_id=entry_id)
     return render(
         request,
         "ledger/detail.html",
@@ -87,16 +77,18 @@ def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpRespons
 
 
 def _business_param(request: HttpRequest) -> int | None:
-    raw = (request.GET.get("business") or "").strip()
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    return last_id(request.GET, "business")
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
+@upstream_problem_page(title="Customer {coworker_id}", role=READ_ROLE)
 def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
     """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
     re-render only the entries: one upstream call when the business is in the URL."""
     _valid_id(coworker_id, "customer")
+    if request.GET.get("export") == "csv":  # the whole ledger, oldest first, each balance checked
+        return customer_ledger_export(request, coworker_id)
     client = nexudus_client(request)
     business_id = _business_param(request)
     preference = remember_table_choices(request, CustomerLedgerTable)
@@ -117,40 +109,24 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     search = PrefetchedSearch(lambda q: ledger_entry_list(client=client, query=q), entries_query(business_id))
     prefetch = search.prefetch if business_id is not None and params.sort is None else None
     ledger = None
-    try:
-        if not (wants_fragment(request) and business_id):
-            ledger = customer_ledger(
-                client=client, coworker_id=coworker_id, business_id=business_id, alongside=prefetch
-            )
-            business_id = ledger.business.id if ledger.business else None
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        problem = describe_upstream_error(error, role=READ_ROLE)
-        if problem.kind == "not_found":
-            raise Http404(f"No customer {coworker_id}") from None
-        return render_upstream_problem_page(request, problem, title=f"Customer {coworker_id}")
+    if not (wants_fragment(request) and business_id):
+        ledger = customer_ledger(client=client, coworker_id=coworker_id, business_id=business_id, alongside=prefetch)
+        business_id = ledger.business.id if ledger.business else None
 
     query = entries_query(business_id)
     table = problem = None
     if business_id is not None:
-        try:
-            table = build_table(
-                CustomerLedgerTable,
-                query=query,
-                params=params,
-                search=search,
-            )
+        table, problem = attempt(
+            lambda: build_table(CustomerLedgerTable, query=query, params=params, search=search), role=LIST_ROLE
+        )
+        if table is not None:
             apply_columns(table, preference)
-        except NexudusAuthExpired:
-            raise
-        except NexudusError as error:
-            problem = describe_upstream_error(error, role=LIST_ROLE)
     context = {
         "table": table,
         "problem": problem,
         "coworker_id": coworker_id,
         "business_id": business_id,
+        "search_query": request.GET,
         **preference_context(CustomerLedgerTable, preference),
     }
     if ledger is None:
@@ -158,7 +134,9 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     context.update(
         {
             "ledger": ledger,
-            "balance_words": balance_in_words(ledger.balance, ledger.currency_code),
+            # What the entries add up to, with Nexudus's figure beside it when the chain breaks.
+            "balance_words": owes_words(ledger.chain),
+            "chain_warning": chain_warning(ledger.chain),
             "chart": balance_chart(
                 ledger.history,
                 currency_code=ledger.currency_code,
@@ -185,12 +163,8 @@ def _picker(request: HttpRequest, find, *, allow_empty: bool = False) -> HttpRes
     text = (request.GET.get("q") or "").strip()[:100]
     context: dict = {"text": text, "options": []}
     if (text or allow_empty) and "\x00" not in text:
-        try:
-            context["options"] = find(nexudus_client(request), text)
-        except NexudusAuthExpired:
-            raise
-        except NexudusError as error:
-            context["problem"] = describe_upstream_error(error)
+        options, context["problem"] = attempt(lambda: find(nexudus_client(request), text))
+        context["options"] = options or []
     return render(request, "ledger/_picker_options.html", context)
 
 
@@ -224,8 +198,7 @@ def pick_coworker_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def pick_invoice_view(request: HttpRequest) -> HttpResponse:
-    raw = (request.GET.get("coworker_id") or "").strip()
-    coworker_id = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_INT32 else None
+    coworker_id = last_id(request.GET, "coworker_id")
     return _picker(
         request,
         lambda client, text: [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from dashboard.core.problems import UpstreamProblem
 from dashboard.core.templatetags.billing import currency_places
 from dashboard.core.templatetags.billing import money as format_money
 
@@ -67,4 +68,38 @@ def entry_summary(
     return (
         f"{text}; balance goes from {balance_state(balance_before, currency_code)} "
         f"to {balance_state(after, currency_code)}."
+    )
+
+
+def balance_moved_note(moved, currency_code: str | None) -> str:
+    """Why a save stopped: the balance the review showed is no longer the customer's latest."""
+    return (
+        "Nothing was saved: the customer's balance changed since you reviewed this entry (someone else saved "
+        f"an entry for them). It was {balance_state(moved.reviewed, currency_code)}, it is now "
+        f"{balance_state(moved.current, currency_code)}. Check the new figures below, then save again."
+    )
+
+
+def ledger_busy_problem() -> UpstreamProblem:
+    """The refusal when another writer holds the customer's ledger for longer than we wait."""
+    return UpstreamProblem(
+        kind="ledger_busy",
+        title="Someone else is writing to this customer's ledger right now; nothing was saved — try again",
+        explanation="Another entry for this customer is being saved at this moment. Billing Desk writes one "
+        "entry at a time per customer, so every balance builds on the one before it.",
+        next_step="Your entry is kept below: save it again in a few seconds.",
+        can_retry=False,
+    )
+
+
+def back_dated_warning(transaction_date, latest) -> str:
+    """An entry dated before the customer's newest one lands inside the chain, not at its end: a Nexudus
+    that keeps balances as sent would leave every later balance as it is, and the ledger would stop adding up."""
+    newest = latest.transaction_date if latest is not None else None
+    if transaction_date is None or newest is None or transaction_date >= newest:
+        return ""
+    return (
+        f"This entry is dated before the customer's newest entry ({newest:%d %b %Y}). Its balance is worked out "
+        "from their latest balance, and the entries after it keep theirs: if Nexudus stores balances as sent, "
+        "this customer's ledger will stop adding up here. Leave the date empty to record it now."
     )

@@ -26,7 +26,8 @@ THROTTLE_STATUSES = frozenset({409, 429})  # 409 is Nexudus's legacy "throttled"
 
 # Nexudus names a bad foreign key after the relation ("CoworkerInvoice"), a scalar after itself.
 # Keys are lower-cased: the casing of PropertyName is not documented. Balance maps to no field on
-# purpose: Nexudus recomputes it and the form never asks for it.
+# purpose: the form never asks for it (the dashboard sends the running balance it expects; the docs say
+# Nexudus recomputes it, live captures show it stored as sent).
 PROPERTY_FIELDS: dict[str, str | None] = {
     "coworkerinvoice": "coworker_invoice_id", "coworkerinvoiceid": "coworker_invoice_id",
     "coworker": "coworker_id", "coworkerid": "coworker_id",

@@ -33,6 +33,7 @@ from .wire import (
     LEDGER_ENTRIES,
     PAYMENT_TOKENS,
     Resource,
+    descending_value,
     ledger_entry_body,
     payment_token_body,
     search_params,
@@ -64,6 +65,9 @@ class NexudusClient:
         self._base_url = base_url
         self._request_id = request_id
         self._pace = pace
+        # Records whole in this request's create answers, by (path, Id): a get-one of a record just
+        # created reads it from there instead of asking again. The client lives for one request only.
+        self._created: dict[tuple[str, int], Any] = {}
 
     def prepare(self) -> None:
         """Have the access token at hand now, on this thread (read, or refreshed if it is about to expire).
@@ -84,10 +88,11 @@ class NexudusClient:
         return self._batch(PAYMENT_TOKENS, ids)
 
     def create_payment_token(self, draft: PaymentTokenDraft) -> WriteResult:
-        return self._write(PAYMENT_TOKENS, "POST", payment_token_body(draft))
+        return self._write(PAYMENT_TOKENS, "POST", payment_token_body(draft), secrets=(draft.token,))
 
     def update_payment_token(self, token_id: int, draft: PaymentTokenDraft) -> WriteResult:
-        return self._write(PAYMENT_TOKENS, "PUT", {"Id": token_id, **payment_token_body(draft)}, token_id)
+        body = {"Id": token_id, **payment_token_body(draft)}
+        return self._write(PAYMENT_TOKENS, "PUT", body, token_id, secrets=(draft.token,))
 
     def delete_payment_token(self, token_id: int) -> WriteResult:
         return self._delete(PAYMENT_TOKENS, token_id)
@@ -133,11 +138,16 @@ class NexudusClient:
     # --- generic calls ----------------------------------------------------------------------------
 
     def _search(self, resource: Resource[R], query: SearchQuery) -> Page[R]:
-        params = search_params(resource, query)  # before any call: a bad sort field is our bug
+        ascending = settings.NEXUDUS_SORT_DIR_ASCENDING
+        # Before any call: a bad sort field is our bug.
+        params = search_params(resource, query, ascending_value=ascending)
         data = self._call("GET", resource.path, role=f"{resource.entity}-List", params=params)
-        return Page.from_api(data, resource.parse)
+        return Page.from_api(data, resource.parse, descending_value=descending_value(ascending))
 
     def _get(self, resource: Resource[R], record_id: int) -> R:
+        created = self._created.get((resource.path, int(record_id)))
+        if created is not None:
+            return created  # type: ignore[no-any-return]  # stored by _create from this same resource
         data = self._call("GET", f"{resource.path}/{int(record_id)}", role=f"{resource.entity}-Read")
         return resource.parse(data)
 
@@ -152,10 +162,15 @@ class NexudusClient:
         return [resource.parse(item) for item in data]
 
     def _write(self, resource: Resource[Any], method: str, body: Mapping[str, object],
-               record_id: int | None = None) -> WriteResult:
+               record_id: int | None = None, secrets: tuple[str | None, ...] = ()) -> WriteResult:
+        """`secrets`: values the answer's message may echo (a payment token names itself by its token)."""
         action = "Create" if method == "POST" else "Edit"
         data = self._call(method, resource.path, role=f"{resource.entity}-{action}", body=body)
-        return write_result(data, known_id=record_id)
+        result = write_result(data, known_id=record_id, parse_record=resource.parse if method == "POST" else None,
+                              secrets=secrets)
+        if result.record is not None and result.id is not None:
+            self._created[(resource.path, result.id)] = result.record
+        return result
 
     def _delete(self, resource: Resource[Any], record_id: int) -> WriteResult:
         path = f"{resource.path}/{int(record_id)}"

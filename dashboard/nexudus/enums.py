@@ -1,8 +1,14 @@
-"""Nexudus enums with readable labels, as documented (seed docs and api-reference.md)."""
+"""Nexudus enums with readable labels, as documented (seed docs and api-reference.md).
+
+Nexudus sends an enum as its number, or on some endpoints as its name (seen live: "MultiGateway"
+where list records carry 1); both parse to the member. A value we do not know is kept, as an
+`UnknownMember`, and shown as such: never silently "none".
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import IntEnum
 
 
@@ -22,14 +28,49 @@ class LabelledEnum(IntEnum):
         return [(member.value, member.label) for member in cls]
 
     @classmethod
-    def parse(cls, value: object) -> LabelledEnum | None:
-        """The member for a wire value; None for null, 0 ("None" in Nexudus) or an unknown number."""
-        if value is None or value == "" or value == 0:
+    def parse(cls, value: object) -> LabelledEnum | UnknownMember | None:
+        """The member for a wire value given by number (1, "1") or by name ("MultiGateway", any case);
+        None for null, 0 or "None" (Nexudus's "no value"); an `UnknownMember` for anything else."""
+        if value is None or isinstance(value, bool):
+            return None if value is None else UnknownMember(cls.__name__, value)
+        number: object = value
+        if isinstance(value, str):
+            text = value.strip()
+            if text == "" or text.lower() == "none":
+                return None
+            if not (text.isascii() and text.lstrip("-").isdigit()):
+                by_name = {member.name.lower(): member for member in cls}
+                return by_name.get(text.lower()) or UnknownMember(cls.__name__, value)
+            number = int(text)
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        if number == 0:
             return None
-        try:
-            return cls(int(value))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None
+        if isinstance(number, int):
+            try:
+                return cls(number)
+            except ValueError:
+                pass
+        return UnknownMember(cls.__name__, value)
+
+
+@dataclass(frozen=True)
+class UnknownMember:
+    """An enum value Nexudus sent that this version does not know: kept, and labelled as unknown."""
+
+    enum: str
+    raw: object
+
+    @property
+    def label(self) -> str:
+        return f"Unknown ({str(self.raw)[:40]})"
+
+    @property
+    def name(self) -> str:
+        return str(self.raw)
+
+    def __str__(self) -> str:
+        return self.label
 
 
 _LABEL_OVERRIDES = {

@@ -61,7 +61,7 @@ class BudgetedRetry(Retry):
     def new(self, **kw: Any) -> BudgetedRetry:
         kw.setdefault("budget", self.budget)
         kw.setdefault("started", self.started)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
 
     def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
                   error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None,

@@ -6,13 +6,14 @@ attributes. Money is Decimal, dates are aware datetimes (UTC as Nexudus sends th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
-from .enums import PaymentProvider, RegularPaymentProvider
+from .enums import PaymentProvider, RegularPaymentProvider, UnknownMember
 from .errors import NexudusMalformedResponse
 
 T = TypeVar("T")
@@ -20,14 +21,21 @@ T = TypeVar("T")
 
 # --- wire value parsers ---------------------------------------------------------------------------
 
+# Fractional seconds of any length: live answers carry 0-7 digits ("...24.0050623Z", "...11.1Z"); a
+# datetime holds 6, so extra digits are cut (not rounded: a microsecond never moves to the next second).
+_FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
+
+
 def parse_datetime(value: object) -> datetime | None:
-    """Nexudus dates are ISO 8601 ("2025-01-15T10:30:00Z"); a value without offset is taken as UTC."""
+    """Nexudus dates are ISO 8601 ("2025-01-15T10:30:00Z", with 0-7 fractional digits live); a value
+    without offset is taken as UTC."""
     if value in (None, ""):
         return None
     if not isinstance(value, str):
         raise NexudusMalformedResponse(f"Expected a date, got {type(value).__name__}.")
+    text = _FRACTION.sub(lambda found: "." + found.group(1)[:6].ljust(6, "0"), value.strip(), count=1)
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError as exc:
         raise NexudusMalformedResponse(f"Unreadable date {value!r}.") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -55,7 +63,7 @@ def parse_int(value: object) -> int | None:
     if isinstance(value, bool):
         raise NexudusMalformedResponse("Expected a number, got a boolean.")
     try:
-        return int(value)  # type: ignore[arg-type]
+        return int(value)  # type: ignore[call-overload, no-any-return]
     except (TypeError, ValueError) as exc:
         raise NexudusMalformedResponse(f"Expected a whole number, got {value!r}.") from exc
 
@@ -117,7 +125,11 @@ class Page(Generic[T]):
     descending: bool = False
 
     @classmethod
-    def from_api(cls, data: object, parse_record: Callable[[Mapping[str, Any]], T]) -> Page[T]:
+    def from_api(
+        cls, data: object, parse_record: Callable[[Mapping[str, Any]], T], *, descending_value: int = -1
+    ) -> Page[T]:
+        """`descending_value`: what `CurrentSortDirection` says for descending (-1, or 1 where 0 means
+        ascending: see settings.NEXUDUS_SORT_DIR_ASCENDING)."""
         envelope = _require_mapping(data)
         records = envelope.get("Records")
         if not isinstance(records, list):
@@ -143,18 +155,31 @@ class Page(Generic[T]):
             has_next=page < total_pages if has_next is None else has_next,
             has_previous=page > 1 if has_previous is None else has_previous,
             order_field=parse_str(envelope.get("CurrentOrderField")),
-            descending=parse_int(envelope.get("CurrentSortDirection")) == -1,
+            descending=_is_descending(envelope.get("CurrentSortDirection"), descending_value),
         )
+
+
+def _is_descending(value: object, descending_value: int) -> bool:
+    """`CurrentSortDirection` read as descending: the number for descending under the configured reading,
+    or a word (the public API was seen answering "ASC"/"DESC")."""
+    if isinstance(value, str) and value.strip().upper() in ("DESC", "DESCENDING"):
+        return True
+    try:
+        return parse_int(value) == descending_value
+    except NexudusMalformedResponse:
+        return False
 
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What Nexudus answered to a successful create, update or delete."""
+    """What Nexudus answered to a successful create, update or delete. `record` is the created record when
+    the answer carried it whole (live create answers do; the documented one carries only the Id)."""
 
     id: int | None
     message: str
     updated_on: datetime | None = None
     updated_by: str | None = None
+    record: Any = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +188,7 @@ class PaymentToken:
 
     id: int
     coworker_invoice_id: int | None
-    provider: RegularPaymentProvider | None
+    provider: RegularPaymentProvider | UnknownMember | None
     token: str | None
     notes: str | None
     created_on: datetime | None
@@ -216,11 +241,11 @@ class LedgerEntry:
     debit: Decimal
     credit: Decimal
     balance: Decimal
-    payment_gateway: PaymentProvider | None
+    payment_gateway: PaymentProvider | UnknownMember | None
     payment_method_number: str | None
     transaction_date: datetime | None
-    transaction_date_local: datetime | None
-    billed: bool
+    transaction_date_local: datetime | None  # None also when absent (live records omit it)
+    billed: bool | None  # None: not given by Nexudus (live records omit it)
     connected_transaction_guid: str | None
     created_on: datetime | None
     updated_on: datetime | None
@@ -254,7 +279,7 @@ class LedgerEntry:
             payment_method_number=parse_str(data.get("PaymentMethodNumber")),
             transaction_date=parse_datetime(data.get("TransactionDate")),
             transaction_date_local=parse_datetime(data.get("TransactionDateLocal")),
-            billed=bool(parse_bool(data.get("Billed"))),
+            billed=parse_bool(data.get("Billed")),
             connected_transaction_guid=parse_str(data.get("ConnectedTransactionGuid")),
             created_on=parse_datetime(data.get("CreatedOn")),
             updated_on=parse_datetime(data.get("UpdatedOn")),

@@ -19,6 +19,7 @@ from .records import (
     LedgerEntry,
     PaymentToken,
     WriteResult,
+    mask_token,
     parse_datetime,
     parse_int,
     parse_str,
@@ -119,16 +120,32 @@ def wire_value(value: object) -> str:
     raise TypeError(f"Cannot send {type(value).__name__} as a Nexudus filter.")
 
 
-def search_params(resource: Resource[Any], query: SearchQuery) -> dict[str, str]:
+def sort_dir(*, descending: bool, ascending_value: int) -> str:
+    """The `dir` value: the docs disagree on its meaning (1 ascending / -1 descending, or 0 ascending /
+    1 descending), so `ascending_value` (settings.NEXUDUS_SORT_DIR_ASCENDING) decides."""
+    if not descending:
+        return str(ascending_value)
+    return "-1" if ascending_value == 1 else "1"
+
+
+def descending_value(ascending_value: int) -> int:
+    """What `CurrentSortDirection` says for a descending answer, under the same reading."""
+    return -1 if ascending_value == 1 else 1
+
+
+def search_params(resource: Resource[Any], query: SearchQuery, *, ascending_value: int = 0) -> dict[str, str]:
+    """`dir` goes only with `orderBy` (as every public client does): a descending query without a sort
+    field sorts by Id, the documented default order."""
     params = {
         "page": str(max(query.page, 1)),
         "size": str(min(max(query.size, 1), MAX_PAGE_SIZE)),
-        "dir": "-1" if query.descending else "1",
     }
-    if query.order_by:
-        if query.order_by not in resource.sort_fields:
-            raise ValueError(f"{resource.entity} cannot be sorted by {query.order_by!r}.")
-        params["orderBy"] = resource.sort_fields[query.order_by]
+    order_by = query.order_by or ("id" if query.descending else None)
+    if order_by:
+        if order_by not in resource.sort_fields:
+            raise ValueError(f"{resource.entity} cannot be sorted by {order_by!r}.")
+        params["orderBy"] = resource.sort_fields[order_by]
+        params["dir"] = sort_dir(descending=query.descending, ascending_value=ascending_value)
     if query.id is not None:
         params["Id"] = str(query.id)
     for attribute, wire_name in resource.filters.items():
@@ -163,7 +180,9 @@ def ledger_entry_body(draft: LedgerEntryDraft) -> dict[str, object]:
         "BusinessId": draft.business_id, "CoworkerId": draft.coworker_id,
         "Description": draft.description, "Code": draft.code,
         "Debit": draft.debit, "Credit": draft.credit,  # Decimals: http.dumps_exact writes them exactly
-        "Balance": draft.expected_balance,  # required by Nexudus, which recomputes it
+        # Required by Nexudus. The docs call it read-only (recomputed), but live entries keep the Balance
+        # sent, so it must be the right running balance: the one the dashboard expects after this entry.
+        "Balance": draft.expected_balance,
         "CoworkerInvoiceId": draft.coworker_invoice_id,
     }
     if draft.payment_gateway is not None:  # "none" is 0 or absent; absent is accepted either way
@@ -177,16 +196,39 @@ def ledger_entry_body(draft: LedgerEntryDraft) -> dict[str, object]:
     return body
 
 
-def write_result(data: object, *, known_id: int | None) -> WriteResult:
+def write_result(
+    data: object,
+    *,
+    known_id: int | None,
+    parse_record: Callable[[Mapping[str, Any]], Any] | None = None,
+    secrets: tuple[str | None, ...] = (),
+) -> WriteResult:
+    """The write envelope. `Value` is `{"Id": n}` in the docs; live create answers carry the whole record,
+    which `parse_record` turns into `WriteResult.record` (left None when the record is absent or unreadable:
+    the write itself succeeded, and the caller can still read the record by its Id).
+
+    Live messages name the record (`... "<ToStringText>" was successfully created.`), and a payment
+    token's ToStringText is its token string: every one of `secrets` is masked in the message."""
     if not isinstance(data, Mapping):
         raise NexudusMalformedResponse("A write answer came back without its envelope.")
     value = data.get("Value")
     record_id = parse_int(value.get("Id")) if isinstance(value, Mapping) else None
     if record_id is None and known_id is None:
         raise NexudusMalformedResponse("Nexudus did not say which record it created.")
+    record = None
+    if parse_record is not None and isinstance(value, Mapping) and set(value) - {"Id"}:
+        try:
+            record = parse_record(value)
+        except NexudusMalformedResponse:
+            record = None
+    message = parse_str(data.get("Message")) or ""
+    for secret in secrets:
+        if secret and secret.strip():
+            message = message.replace(secret, mask_token(secret))
     return WriteResult(
         id=record_id if record_id is not None else known_id,
-        message=parse_str(data.get("Message")) or "",
+        message=message,
         updated_on=parse_datetime(data.get("UpdatedOn")),
         updated_by=parse_str(data.get("UpdatedBy")),
+        record=record,
     )

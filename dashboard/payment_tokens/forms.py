@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from dashboard.core.forms import (
-    EnumChoiceField,
-    IdField,
-    LocalDateTimeField,
-    OneTimeKeyForm,
-    SearchForm,
-    SearchTextField,
-)
+from dashboard.core.forms import EnumChoiceField, LocalDateTimeField, OneTimeKeyForm, SearchForm, SearchTextField
+from dashboard.core.params import IdField
 from dashboard.nexudus.enums import RegularPaymentProvider
 from dashboard.nexudus.queries import PaymentTokenDraft, PaymentTokenQuery
 
@@ -25,9 +19,7 @@ class PaymentTokenForm(OneTimeKeyForm):
         help_text="The Nexudus Id of the invoice this token paid (a whole number).",
         error_messages={"required": "Enter the invoice ID.", "invalid": "Enter a whole number, like 1234."},
     )
-    provider = EnumChoiceField(
-        RegularPaymentProvider, label="Payment provider", blank_label="Not specified"
-    )
+    provider = EnumChoiceField(RegularPaymentProvider, label="Payment provider", blank_label="Not specified")
     token = forms.CharField(
         label="Token",
         required=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import django_tables2 as tables
 
 from dashboard.core.links import record_url
@@ -16,9 +18,7 @@ class PaymentTokenTable(NexudusTable):
     preference_key = "payment_tokens"
     empty_hint = "Check the invoice ID, use part of the token or notes, or widen the dates."
 
-    id = tables.Column(
-        verbose_name="Id", linkify=lambda record: record_url("payment_tokens:detail", record.id)
-    )
+    id = tables.Column(verbose_name="Id", linkify=lambda record: record_url("payment_tokens:detail", record.id))
     coworker_invoice_id = tables.Column(
         verbose_name="Coworker invoice ID",
         linkify=lambda record: f"/invoices/{record.coworker_invoice_id}/" if record.coworker_invoice_id else None,
@@ -32,6 +32,17 @@ class PaymentTokenTable(NexudusTable):
 
     class Meta(NexudusTable.Meta):
         sequence = ("id", "coworker_invoice_id", "token", "notes", "created_on", "updated_on", "updated_by")
+
+    # Search records omit the provider (documented), so the export does too, like the table.
+    csv = (
+        "id",
+        "coworker_invoice_id",
+        ("token", "Token (masked)", attrgetter("masked_token")),
+        "notes",
+        ("created_on", "Created ({zone})"),
+        ("updated_on", "Updated ({zone})"),
+        "updated_by",
+    )
 
     def render_token(self, value: str) -> str:
         return masked(value)

@@ -6,25 +6,22 @@ import logging
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.export import CsvExport, payment_token_export_columns, render_search_with_export
-from dashboard.core.forms import MAX_INT32, apply_upstream_errors, id_prefill
-from dashboard.core.listing import render_page_or_fragment, wants_fragment
-from dashboard.core.submissions import SubmissionOutcome, submit_once
-from dashboard.core.upstream import describe_upstream_error, render_upstream_problem_page
-from dashboard.nexudus.errors import (
-    NexudusAuthExpired,
-    NexudusError,
-    NexudusValidationError,
-    NexudusWriteOutcomeUnknown,
-)
+from dashboard.audit.services import record_export
+from dashboard.core.export.response import CsvExport
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+from dashboard.core.listing.search import render_search
+from dashboard.core.params import MAX_INT32, id_prefill
+from dashboard.core.problems import upstream_problem_page
+from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.records import PaymentToken
 
 from .forms import PaymentTokenForm, PaymentTokenSearchForm
 from .selectors import payment_token_get, payment_token_list
@@ -40,17 +37,17 @@ PURPOSE = "payment_tokens:create"
 
 
 @require_GET
-@vary_on_headers("HX-Request")
-def payment_token_list_view(request: HttpRequest) -> HttpResponse:
+@vary_on_htmx
+def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
-    return render_search_with_export(
+    return render_search(
         request,
         form_class=PaymentTokenSearchForm,
         table_class=PaymentTokenTable,
         search=lambda query: payment_token_list(client=client, query=query),
         template_name="payment_tokens/list.html",
         role=LIST_ROLE,
-        export=CsvExport(payment_token_export_columns(), resource="payment_token", filename_prefix="payment-tokens"),
+        export=CsvExport(resource="payment_token", filename_prefix="payment-tokens", on_finished=record_export),
     )
 
 
@@ -63,7 +60,7 @@ def _search_by_invoice_url(invoice_id: int | None) -> str:
 # again shows the first result instead of creating a second record.
 @cache_control(private=True)
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def payment_token_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Links from the invoice page open the form with that invoice filled in.
@@ -87,24 +84,16 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
     if outcome.succeeded:
         return _created(request, outcome)
     check_url = _search_by_invoice_url(draft.coworker_invoice_id)
-    problem = None
-    if outcome.status == "failed" and isinstance(outcome.error, NexudusValidationError):
-        apply_upstream_errors(form, outcome.error)
-    elif outcome.status == "failed":
-        problem = describe_upstream_error(outcome.error, writing=True, role=CREATE_ROLE)
-    elif outcome.status == "unknown":
-        problem = describe_upstream_error(
-            NexudusWriteOutcomeUnknown(),
-            writing=True,
-            check_url=check_url,
-            check_hint=f"search payment tokens for invoice ID {draft.coworker_invoice_id}",
-        )
-    else:  # pending: the first click's request is still with Nexudus
-        form.add_error(
-            None,
-            "This entry is still being saved. Wait a moment, then check the payment tokens for this "
-            "invoice before entering it again.",
-        )
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=CREATE_ROLE,
+        check_url=check_url,
+        check_hint=f"search payment tokens for invoice ID {draft.coworker_invoice_id}",
+        # The first click's request is still with Nexudus.
+        pending_error="This entry is still being saved. Wait a moment, then check the payment tokens for this "
+        "invoice before entering it again.",
+    )
     return _render_create(request, form, problem=problem, check_url=check_url, outcome=outcome)
 
 
@@ -124,38 +113,26 @@ def _created(request: HttpRequest, outcome: SubmissionOutcome) -> HttpResponse:
     return redirect(outcome.result_url)
 
 
-def _get_or_problem(request: HttpRequest, token_id: int):
+def _get(request: HttpRequest, token_id: int) -> PaymentToken:
     if not 1 <= token_id <= MAX_INT32:  # no such Nexudus id: don't ask
         raise Http404(f"No payment token {token_id}")
-    try:
-        return payment_token_get(client=nexudus_client(request), token_id=token_id), None
-    except NexudusAuthExpired:
-        raise
-    except NexudusError as error:
-        return None, describe_upstream_error(error, role=READ_ROLE)
+    return payment_token_get(client=nexudus_client(request), token_id=token_id)
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    token, problem = _get_or_problem(request, token_id)
-    if problem is not None:
-        if problem.kind == "not_found" and not wants_fragment(request):
-            raise Http404(f"No payment token {token_id}")
-        return render_upstream_problem_page(request, problem, title=f"Payment token {token_id}")
-    return render(request, "payment_tokens/detail.html", {"token": token})
+    return render(request, "payment_tokens/detail.html", {"token": _get(request, token_id)})
 
 
 @never_cache
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_reveal_view(request: HttpRequest, token_id: int) -> HttpResponse:
     """The unmasked token, only when the person asked for it (never cached, logged without the value)."""
-    token, problem = _get_or_problem(request, token_id)
-    if problem is not None:
-        if problem.kind == "not_found" and not wants_fragment(request):
-            raise Http404(f"No payment token {token_id}")
-        return render_upstream_problem_page(request, problem, title=f"Payment token {token_id}")
+    token = _get(request, token_id)
     logger.info("Payment token %s revealed by user %s", token_id, request.user.pk)
     template = "payment_tokens/_revealed.html" if wants_fragment(request) else "payment_tokens/revealed.html"
     return render(request, template, {"token": token})

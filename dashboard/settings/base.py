@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from dashboard.core import security as _security
 
@@ -55,7 +57,7 @@ INSTALLED_APPS = [
     "dashboard.accounts",
     "dashboard.payment_tokens",
     "dashboard.ledger",
-    "dashboard.lookup",
+    "dashboard.invoices",
     "dashboard.audit",
     "dashboard.statements",
     "django_tasks",
@@ -67,7 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so the request id exists for everything below and the logged duration covers the whole stack.
-    "dashboard.core.request_id.RequestIdMiddleware",
+    "dashboard.runtime.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content Security Policy and Permissions-Policy of every response (dashboard.core.security).
     "csp.middleware.CSPMiddleware",
@@ -86,6 +88,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dashboard.urls"
+# The menu bar: (URL name, label), in order. Settings compose the features; core names none of them.
+NAVIGATION = (
+    ("invoices:home", "Invoice lookup"),
+    ("payment_tokens:list", "Payment tokens"),
+    ("ledger:list", "Ledger entries"),
+    ("statements:upload", "Bank statements"),
+    ("audit:list", "Audit"),
+)
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
 TEMPLATES = [
@@ -124,7 +134,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # budget), so production behind a load balancer sets REDIS_URL; the memory cache is per process.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 1.0)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -145,7 +155,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "invoices:home"
 LOGOUT_REDIRECT_URL = "accounts:signin"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
@@ -191,19 +201,32 @@ NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
 NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", os.environ.get("GUNICORN_THREADS", "8")))
 NEXUDUS_POOL_BLOCK = env_bool("NEXUDUS_POOL_BLOCK", True)
 # Refresh the access token this many seconds before Nexudus says it expires.
+# The `dir` value Nexudus reads as ascending: the docs disagree (1 ascending / -1 descending on one page;
+# 0 ascending / 1 descending on learn.nexudus.com and in the .NET SDK docs, the reading two of the three
+# sources give, hence the default). `manage.py nexudus_doctor` tells which one the configured Nexudus uses.
+NEXUDUS_SORT_DIR_ASCENDING = int(os.environ.get("NEXUDUS_SORT_DIR_ASCENDING", "0"))
+if NEXUDUS_SORT_DIR_ASCENDING not in (0, 1):
+    raise ImproperlyConfigured("NEXUDUS_SORT_DIR_ASCENDING must be 0 or 1.")
 NEXUDUS_REFRESH_MARGIN = int(os.environ.get("NEXUDUS_REFRESH_MARGIN", "120"))
 # Prefix of the client_id this dashboard registers per user, so its refresh tokens never collide with
 # the ones the same person uses in other Nexudus tools.
 NEXUDUS_CLIENT_ID_PREFIX = os.environ.get("NEXUDUS_CLIENT_ID_PREFIX", "billing-desk")
 
 # Each person's upstream request budget, counted across all instances (in Redis when REDIS_URL is set;
-# see dashboard.core.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
+# see dashboard.runtime.upstream_budget): at most N requests in any window of so many seconds. Nexudus allows
 # 10 reads per 100 ms and 60 writes per minute; the windows are a little longer so that network jitter
 # between our count and theirs never tips a request over. A limit of 0 turns the budget off.
 NEXUDUS_BUDGET_READS = int(os.environ.get("NEXUDUS_BUDGET_READS", "10"))
 NEXUDUS_BUDGET_READ_WINDOW = env_float("NEXUDUS_BUDGET_READ_WINDOW", 0.11)
 NEXUDUS_BUDGET_WRITES = int(os.environ.get("NEXUDUS_BUDGET_WRITES", "60"))
 NEXUDUS_BUDGET_WRITE_WINDOW = env_float("NEXUDUS_BUDGET_WRITE_WINDOW", 61.0)
+
+# One writer at a time per customer ledger (customer, business), across every instance: the dashboard
+# decides each entry's running Balance, so two writers must never read the same "latest" one (see
+# dashboard.runtime.locks). A writer that cannot have the lock within the timeout is told to try again.
+# Off only to demonstrate the race it prevents.
+LEDGER_WRITE_LOCK = env_bool("LEDGER_WRITE_LOCK", True)
+LEDGER_WRITE_LOCK_TIMEOUT = env_float("LEDGER_WRITE_LOCK_TIMEOUT", 8.0)
 
 # Fernet keys for tokens at rest, newest first (comma-separated). Several keys allow rotation: the
 # first encrypts, all decrypt. Outside production a key is derived from SECRET_KEY when none is set.
@@ -243,10 +266,10 @@ def logging_config(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "dashboard.core.logging.RequestIdFilter"}},
+        "filters": {"request_id": {"()": "dashboard.runtime.logging.RequestIdFilter"}},
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-            "json": {"()": "dashboard.core.logging.JsonFormatter"},
+            "json": {"()": "dashboard.runtime.logging.JsonFormatter"},
         },
         "handlers": {
             "console": {

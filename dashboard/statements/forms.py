@@ -33,8 +33,8 @@ class StatementUploadForm(forms.Form):
         label="Also record a Bank Transfer payment token for each invoice paid", required=False
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict:
+        data = super().clean() or {}
         upload = data.get("statement")
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
             self.add_error("statement", "The file is larger than 5 MB: split the statement.")
@@ -98,7 +98,9 @@ class LineDecisionForm(forms.Form):
 
     def __init__(self, *args, candidates: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["candidate"].choices = [("", "— as matched —")] + [
+        field = self.fields["candidate"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "— as matched —")] + [
             (str(c["id"]), f"{c['number'] or c['id']} · {c['customer']} · {c['currency']} {c['owed']} owed")
             for c in candidates
         ]

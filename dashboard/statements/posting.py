@@ -8,7 +8,6 @@ no such entry. A lease on the import keeps a second worker off while the first i
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import socket
@@ -27,8 +26,8 @@ from django.utils import timezone
 from dashboard.accounts.session import nexudus_client_for_user
 from dashboard.audit.models import AuditRecord
 from dashboard.audit.services import record
-from dashboard.ledger import selectors as ledger_selectors
-from dashboard.ledger import services as ledger_services
+from dashboard.ledger.selectors import ledger_latest_entry
+from dashboard.ledger.services import BalanceMoved, LedgerBusy, ledger_entry_create
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.enums import PaymentProvider, RegularPaymentProvider
 from dashboard.nexudus.errors import (
@@ -131,35 +130,13 @@ def _draft(line: StatementLine, posting: Posting, balance_before: Decimal) -> Le
     )
 
 
-# --- the ledger's own create, as it is on main and as issue 17 (branch `ledger`) makes it ---------------------
-# Issue 17 puts `ledger_entry_create` under the customer's ledger lock, where it reads the latest entry again
-# and refuses (BalanceMoved, nothing sent) when it is not the balance the caller built on, or gives up on the
-# lock (LedgerBusy, nothing sent). Until that branch lands, main's create takes no reviewed balance. This
-# shim lets the import use whichever is there, so the lock applies to it the moment issue 17 is merged;
-# once it is, call `ledger_latest_entry` and `ledger_entry_create(..., balance_reviewed=before)` directly.
-_CREATE_TAKES_REVIEWED = "balance_reviewed" in inspect.signature(ledger_services.ledger_entry_create).parameters
-_NOTHING_SENT: tuple[type[Exception], ...] = tuple(
-    getattr(ledger_services, name) for name in ("BalanceMoved", "LedgerBusy") if hasattr(ledger_services, name)
-)
-
-
-def _balance_now(client: NexudusClient, posting: Posting) -> Decimal:
-    latest_entry = getattr(ledger_selectors, "ledger_latest_entry", None)
-    if latest_entry is not None:
-        entry = latest_entry(client=client, coworker_id=posting.coworker_id, business_id=posting.business_id)
-        return entry.balance if entry is not None else Decimal("0")
-    return ledger_selectors.customer_balance(
-        client=client, coworker_id=posting.coworker_id, business_id=posting.business_id
-    )
-
-
 def _send_entry(client: NexudusClient, line: StatementLine, posting: Posting) -> int | None:
-    """Write the entry through the ledger's own create, the one the form uses (one writer per ledger)."""
-    before = _balance_now(client, posting)
-    draft = _draft(line, posting, before)
-    if _CREATE_TAKES_REVIEWED:
-        return ledger_services.ledger_entry_create(client=client, draft=draft, balance_reviewed=before).id
-    return ledger_services.ledger_entry_create(client=client, draft=draft).id
+    """Write the entry through the ledger's own create, the one the form uses: under the customer's ledger
+    lock it reads the latest entry again and refuses (BalanceMoved or LedgerBusy, nothing sent) when another
+    writer got in since the balance read here."""
+    latest = ledger_latest_entry(client=client, coworker_id=posting.coworker_id, business_id=posting.business_id)
+    before = latest.balance if latest is not None else Decimal("0")
+    return ledger_entry_create(client=client, draft=_draft(line, posting, before), balance_reviewed=before).id
 
 
 def _recover_entry(client: NexudusClient, posting: Posting) -> bool:
@@ -208,7 +185,10 @@ def _post_one(client: NexudusClient, posting: Posting) -> bool:
             _set(posting, checks=0, message="Nexudus did not answer; looked for in Nexudus before any resend.")
             time.sleep(1.0)  # a write still in flight may land in a moment
             return bool(_found(client, posting))
-        except _NOTHING_SENT:  # another writer held or moved this ledger: read the balance again, send again
+        except (
+            BalanceMoved,
+            LedgerBusy,
+        ):  # another writer held or moved this ledger: read the balance again, send again
             _set(posting, state=Posting.State.WAITING, attempts=posting.attempts - 1)
             waits += 1
             if waits > MAX_WAITS:

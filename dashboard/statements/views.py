@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from dashboard.accounts.session import nexudus_client
+from dashboard.core.htmx import vary_on_htmx, wants_fragment
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 
 from .forms import ColumnMappingForm, LineDecisionForm, StatementUploadForm
@@ -30,17 +30,13 @@ from .tables import ImportResultTable
 Status = StatementImport.Status
 
 
-def _wants_fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 def _own_import(request: HttpRequest, import_id: int) -> StatementImport:
-    return get_object_or_404(StatementImport, pk=import_id, user=request.user)
+    return get_object_or_404(StatementImport, pk=import_id, user_id=request.user.pk or 0)
 
 
 def _next_step(statement_import: StatementImport) -> HttpResponse:
-    name = {Status.MAPPING: "mapping", Status.REVIEW: "review"}.get(statement_import.status, "progress")
+    steps: dict[str, str] = {Status.MAPPING: "mapping", Status.REVIEW: "review"}
+    name = steps.get(statement_import.status, "progress")
     return redirect(f"statements:{name}", statement_import.pk)
 
 
@@ -63,7 +59,7 @@ def statement_upload_view(request: HttpRequest) -> HttpResponse:
             problems = error.problems
         else:
             return redirect("statements:mapping", statement_import.pk)
-    imports = StatementImport.objects.filter(user=request.user)[:20]
+    imports = StatementImport.objects.filter(user_id=request.user.pk or 0)[:20]
     return render(request, "statements/upload.html", {"form": form, "problems": problems, "imports": imports})
 
 
@@ -143,7 +139,7 @@ def statement_review_view(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def statement_line_view(request: HttpRequest, import_id: int, line_id: int) -> HttpResponse:
     statement_import = _own_import(request, import_id)
     line = get_object_or_404(StatementLine, pk=line_id, statement_import=statement_import)
@@ -167,7 +163,7 @@ def statement_line_view(request: HttpRequest, import_id: int, line_id: int) -> H
         line.refresh_from_db()
     else:
         problem = "Choose Post or Skip."
-    if not _wants_fragment(request):
+    if not wants_fragment(request):
         return redirect("statements:review", statement_import.pk)
     context = _line_context(line, problem=problem)
     if problem:
@@ -191,13 +187,13 @@ def statement_resume_view(request: HttpRequest, import_id: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_htmx
 def statement_progress_view(request: HttpRequest, import_id: int) -> HttpResponse:
     statement_import = _own_import(request, import_id)
     if statement_import.status in (Status.MAPPING, Status.REVIEW):
         return _next_step(statement_import)
     context = {"statement_import": statement_import, "progress": import_progress(statement_import=statement_import)}
-    template = "statements/progress.html#progress" if _wants_fragment(request) else "statements/progress.html"
+    template = "statements/progress.html#progress" if wants_fragment(request) else "statements/progress.html"
     return render(request, template, context)
 
 

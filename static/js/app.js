@@ -226,6 +226,8 @@
     var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
     var text = status === 403
       ? "You are not allowed to do this, or the page has expired. Reload the page and try again."
+      : status === 400
+      ? "Billing Desk could not read what was sent, so nothing was saved. Reload the page and try again."
       : "Something went wrong on our side (error " + status + "). Reload the page and try again; " +
         "if it keeps happening, tell your Billing Desk administrator the time it happened.";
     showProblem(event.detail && event.detail.target, text);

@@ -34,7 +34,7 @@ def test_sign_in_page_labels_every_field_and_sets_autocomplete(client):
 @pytest.mark.parametrize("email", DEMO_USERS)
 def test_each_demo_user_signs_in_and_gets_a_user_keyed_by_email(client, upstream, email):
     response = sign_in(client, email=email.upper())  # emails are case-insensitive
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert response.status_code == 302 and response["Location"] == reverse("invoices:home")
     user = get_user_model().objects.get(username=email)
     assert user.email == email and not user.has_usable_password()
     account = NexudusAccount.objects.get(user=user)

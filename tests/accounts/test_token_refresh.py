@@ -137,3 +137,42 @@ def test_parallel_requests_of_one_user_refresh_exactly_once(endpoint, how):
     results = _in_parallel(8, work)
     assert results == ["access-1"] * 8
     assert endpoint.calls == [("refresh-0", user.nexudus_account.client_id)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_that_meets_a_sign_in_elsewhere_waits_for_it_and_uses_its_tokens(endpoint, monkeypatch):
+    """Nexudus invalidates a client_id's earlier refresh tokens on a new password grant: a refresh sent with
+    the old one while the person signs in on another computer would be refused and end every session. The
+    grant holds the refresh lock, so the refresh waits, then finds the new tokens stored and sends nothing."""
+    from dashboard.accounts import services
+
+    user = _user_with_tokens(timedelta(hours=1))
+    granting, results = threading.Event(), {}
+
+    def slow_grant(**kwargs) -> TokenSet:
+        granting.set()
+        time.sleep(0.3)  # the refresh arrives while Nexudus is still answering the sign-in
+        return TokenSet("signin-access", "signin-refresh", datetime.now(UTC) + timedelta(hours=1))
+
+    monkeypatch.setattr(services, "token_password_grant", slow_grant)
+
+    def sign_in() -> None:
+        try:
+            services.nexudus_signin(email=user.username, password="pw")
+        finally:
+            connection.close()
+
+    def refresh() -> None:
+        granting.wait(10)
+        try:
+            results["refresh"] = StoredTokenProvider(user).refresh("access-0")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sign_in), threading.Thread(target=refresh)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results["refresh"] == "signin-access"
+    assert endpoint.calls == []  # the old refresh token was never sent

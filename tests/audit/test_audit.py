@@ -248,3 +248,13 @@ def test_a_write_is_never_reported_failed_because_its_audit_row_could_not_be_sto
     monkeypatch.setattr(AuditRecord.objects, "create", broken_create)
     client = AuditedClient(Saves(), user("ops@sandbox.test"))
     assert client.create_payment_token(PaymentTokenDraft(coworker_invoice_id=1)).id == 42
+
+
+def test_the_audited_client_answers_for_every_public_method_of_the_client():
+    """AuditedClient holds no client state: a method it did not override would run on an empty client."""
+    import inspect
+
+    from dashboard.nexudus.client import NexudusClient
+
+    public = {name for name, _ in inspect.getmembers(NexudusClient, inspect.isfunction) if not name.startswith("_")}
+    assert public and all(name in AuditedClient.__dict__ for name in public), public - set(AuditedClient.__dict__)

@@ -231,3 +231,96 @@ def test_profile_summary_from_collapsed_stacks():
     layers = {row["layer"]: row["share"] for row in summary_["layers"]}
     assert layers["django-tables2 rendering"] == 0.6
     assert layers["json decode (upstream answer)"] == 0.2
+
+
+# --- the ledger lock scenario ----------------------------------------------------------------------------
+
+
+class FakeUser:
+    """Answers a ledger create flow from a script of confirm answers, counting what was sent."""
+
+    FORM = (
+        '<form method="post" action="/ledger-entries/new/"><input type="hidden" name="submission_key" value="k">'
+        '<button type="submit" name="action" value="{action}">Go</button></form>'
+    )
+
+    def __init__(self, confirms: list[str]) -> None:
+        self.confirms = list(confirms)
+        self.posts: list[list[tuple[str, str]]] = []
+
+    def get(self, path, *, fragment=False):
+        from bench.browser import Timed
+
+        return Timed(200, 0.01, self.FORM.format(action="review"), 100, "")
+
+    def post(self, path, data, *, fragment=False):
+        from bench.browser import Timed
+
+        self.posts.append(list(data))
+        if ("action", "confirm") not in data:
+            return Timed(200, 0.02, self.FORM.format(action="confirm"), 100, "")
+        answer = self.confirms.pop(0)
+        text = {
+            "done": '<section data-stage="done">Saved</section>',
+            "moved": "<p>Nothing was saved: the customer&#x27;s balance changed since you reviewed this entry.</p>"
+            + self.FORM.format(action="confirm"),
+            "busy": "<p>Someone else is writing to this customer&#x27;s ledger right now</p>"
+            + self.FORM.format(action="confirm"),
+        }[answer]
+        return Timed(200, 0.5, text, len(text), "")
+
+
+class TestLedgerLockScenario:
+    def pools(self):
+        from bench.scenarios import Pools
+
+        return Pools(token_ids=[1], ledger_ids=[2], invoice_ids=[3], customers=[(20001, 1001), (20002, 1002)])
+
+    def scenario(self, key):
+        from bench.scenarios import build
+
+        return next(s for s in build(self.pools()) if s.key == key)
+
+    def test_every_user_of_the_contended_scenario_writes_to_the_same_customer(self):
+        import random
+
+        scenario = self.scenario("ledger_create_one_customer")
+        rng, user = random.Random(1), FakeUser(["done"] * 20)
+        for _ in range(20):
+            assert scenario.operation(user, rng).ok
+        reviews = [dict(data) for data in user.posts if ("action", "confirm") not in data]
+        assert {(d["coworker_id"], d["business_id"]) for d in reviews} == {("20001", "1001")}
+        assert scenario.writes and scenario.requests_per_op == 3
+
+    def test_a_save_stopped_by_a_moved_balance_is_confirmed_again_and_timed_in_full(self):
+        import random
+
+        outcome = self.scenario("ledger_create_one_customer").operation(
+            FakeUser(["moved", "moved", "done"]), random.Random(1)
+        )
+        assert outcome.ok and outcome.seconds == pytest.approx(1.5)  # three confirms of 0.5 s
+
+    def test_a_refusal_for_a_busy_ledger_is_an_error_with_its_reason(self):
+        import random
+
+        outcome = self.scenario("ledger_create").operation(FakeUser(["busy"]), random.Random(1))
+        assert not outcome.ok and outcome.error == "ledger busy: lock not had in time"
+
+    def test_the_report_puts_the_create_p50_with_and_without_contention_side_by_side(self):
+        free = result("ledger_create", users=50, latency_ms=100, mode="open", p50=130.0, kind="create")
+        contended = result(
+            "ledger_create_one_customer", users=50, latency_ms=100, mode="open", p50=900.0, kind="create", errors=3
+        )
+        lines = report.lock_lines([free, contended, result()])
+        assert lines == [
+            "50 users, 100 ms, open loop: create p50 130.0 ms on different customers, 900.0 ms all on one customer "
+            "(+770.0 ms; 3 refused or failed of 10)"
+        ]
+
+    def test_the_contended_scenario_is_reported_not_judged_by_the_load_targets(self):
+        contended = result(
+            "ledger_create_one_customer", users=50, latency_ms=100, mode="open", p50=900.0, p99=5000.0, errors=3
+        )
+        spread = result("ledger_create", users=50, latency_ms=100, mode="open", p50=900.0, p99=5000.0, errors=3)
+        assert targets.load_checks([contended], {}) == []
+        assert [c.verdict for c in targets.load_checks([spread], {})] == ["MISS", "MISS"]  # the same figures, judged

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.lookup.verdict import day_words
+from dashboard.invoices.verdict import day_words
 from dashboard.nexudus.records import parse_datetime
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

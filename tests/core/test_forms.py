@@ -9,13 +9,8 @@ import pytest
 from django import forms
 from django.utils import timezone
 
-from dashboard.core.forms import (
-    IdField,
-    OneTimeKeyForm,
-    SearchForm,
-    SearchTextField,
-    apply_upstream_errors,
-)
+from dashboard.core.forms import OneTimeKeyForm, SearchForm, SearchTextField, apply_upstream_errors
+from dashboard.core.params import IdField
 from dashboard.nexudus.enums import RegularPaymentProvider
 from dashboard.nexudus.errors import FieldError, NexudusValidationError
 from dashboard.payment_tokens.forms import PaymentTokenForm, PaymentTokenSearchForm
@@ -55,8 +50,9 @@ def test_datetime_local_is_read_in_the_current_time_zone():
     assert value.tzinfo is not None
 
 
-@pytest.mark.parametrize("value", ["2025-13-01T00:00", "yesterday", "0001-01-01T00:00", "99999-01-01T00:00",
-                                   "2025-01-01T25:00", "x" * 10000])
+@pytest.mark.parametrize(
+    "value", ["2025-13-01T00:00", "yesterday", "0001-01-01T00:00", "99999-01-01T00:00", "2025-01-01T25:00", "x" * 10000]
+)
 def test_malformed_dates_are_field_errors(value):
     form = PaymentTokenSearchForm({"updated_to": value})
     assert not form.is_valid()
@@ -124,10 +120,13 @@ def test_a_missing_key_is_shown_above_the_form():
 def test_upstream_errors_land_on_their_fields_and_unknown_ones_above():
     form = PaymentTokenForm({"coworker_invoice_id": "5", "submission_key": "8d3c2a5e-4a0f-4f55-9f0c-2f2b3c4d5e6f"})
     assert form.is_valid()
-    error = NexudusValidationError("x", errors=[
-        FieldError(field="coworker_invoice_id", message="does not exist", property_name="CoworkerInvoice"),
-        FieldError(field=None, message="is odd", property_name="Mystery"),
-    ])
+    error = NexudusValidationError(
+        "x",
+        errors=[
+            FieldError(field="coworker_invoice_id", message="does not exist", property_name="CoworkerInvoice"),
+            FieldError(field=None, message="is odd", property_name="Mystery"),
+        ],
+    )
     apply_upstream_errors(form, error)
     assert form.errors["coworker_invoice_id"] == ["Nexudus says this does not exist."]
     assert form.non_field_errors() == ["Mystery: is odd"]

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script
 from dashboard.core.links import _template, record_url
 
 
-@pytest.mark.parametrize("name", ["payment_tokens:detail", "ledger:detail", "ledger:customer", "lookup:invoice"])
+@pytest.mark.parametrize("name", ["payment_tokens:detail", "ledger:detail", "ledger:customer", "invoices:invoice"])
 @pytest.mark.parametrize("record_id", [1, 7, 918_273_645, 2**31 - 1])
 def test_record_url_is_reverse(name, record_id):
     assert record_url(name, record_id) == reverse(name, args=[record_id])

@@ -6,7 +6,8 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from dashboard.core.listing import TableParams, canonical_query, clamp_per_page, table_params, wants_fragment
+from dashboard.core.htmx import wants_fragment
+from dashboard.core.listing.query import TableParams, canonical_query, clamp_per_page, table_params
 from dashboard.payment_tokens.tables import PaymentTokenTable
 
 

@@ -14,14 +14,16 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django_tables2 import utils as tables2_utils
 
-from dashboard.core.listing import TableParams, build_table
-from dashboard.core.table_body import _uncached_signature, cached_signature, compact_tbody
+from dashboard.core.listing.query import TableParams
+from dashboard.core.listing.search import build_table
+from dashboard.core.table_body import compact_tbody
 from dashboard.core.tables import NexudusTable
 from dashboard.ledger.tables import CustomerLedgerTable, LedgerEntryTable
 from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.queries import PaymentTokenQuery
 from dashboard.nexudus.records import LedgerEntry
 from dashboard.payment_tokens.tables import PaymentTokenTable
+from dashboard.runtime.tables2_signature import _uncached_signature, cached_signature
 from tests.records import make_ledger_entry
 
 from .fakes import FakePaymentTokenSearch, make_tokens

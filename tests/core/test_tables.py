@@ -7,7 +7,8 @@ import pytest
 from django.test import RequestFactory
 from django_tables2.utils import OrderByTuple
 
-from dashboard.core.listing import TableParams, build_table
+from dashboard.core.listing.query import TableParams
+from dashboard.core.listing.search import build_table
 from dashboard.core.tables import NexudusTableData
 from dashboard.nexudus.queries import PaymentTokenQuery
 from dashboard.payment_tokens.tables import PaymentTokenTable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core.upstream import describe_upstream_error
+from dashboard.core.problems import describe_upstream_error
 from dashboard.nexudus.errors import (
     NexudusError,
     NexudusMalformedResponse,

@@ -14,8 +14,9 @@ LEDGER_API = "/api/billing/coworkerledgerentries"
 
 def test_export_of_one_customers_entries_matches_nexudus_row_for_row(ops_client, upstream):
     coworker_id = upstream.api("GET", LEDGER_API, params={"size": 1}).json()["Records"][0]["CoworkerId"]
-    expected = upstream.api("GET", LEDGER_API, params={
-        "CoworkerLedgerEntry_Coworker": coworker_id, "size": 1000, "orderBy": "Id", "dir": 1}).json()["Records"]
+    expected = upstream.api(
+        "GET", LEDGER_API, params={"CoworkerLedgerEntry_Coworker": coworker_id, "size": 1000, "orderBy": "Id", "dir": 1}
+    ).json()["Records"]
 
     response = ops_client.get("/ledger-entries/", {"coworker": str(coworker_id), "sort": "id", "export": "csv"})
 

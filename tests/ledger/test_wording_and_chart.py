@@ -116,8 +116,17 @@ def test_search_fields_take_an_id_or_a_name(field, value, attribute, expected):
 
 def _entry(i: int, balance: str, when: datetime) -> LedgerEntry:
     return make_ledger_entry(
-        id=i, business_id=1, business_name="B", currency_code="GBP", coworker_id=2, coworker_full_name="C",
-        description="d", code="c", balance=Decimal(balance), transaction_date=when, created_on=when,
+        id=i,
+        business_id=1,
+        business_name="B",
+        currency_code="GBP",
+        coworker_id=2,
+        coworker_full_name="C",
+        description="d",
+        code="c",
+        balance=Decimal(balance),
+        transaction_date=when,
+        created_on=when,
         updated_on=when,
     )
 

@@ -81,9 +81,12 @@ def test_search_returns_a_page_of_records(nexudus, client):
     assert page.items[0].provider is None
 
 
-def test_search_maps_paging_sorting_and_filters(nexudus, client):
+@pytest.mark.parametrize(("ascending", "descending_dir"), [(1, "-1"), (0, "1")])
+def test_search_maps_paging_sorting_and_filters(nexudus, client, settings, ascending, descending_dir):
+    # NEXUDUS_SORT_DIR_ASCENDING picks the reading of `dir`: 1 / -1 (seed docs) or 0 / 1 (SDK docs).
+    settings.NEXUDUS_SORT_DIR_ASCENDING = ascending
     call = nexudus.get(TOKENS, json=envelope(), match=[matchers.query_param_matcher({
-        "page": "2", "size": "50", "orderBy": "CoworkerInvoiceId", "dir": "-1", "Id": "5",
+        "page": "2", "size": "50", "orderBy": "CoworkerInvoiceId", "dir": descending_dir, "Id": "5",
         "CoworkerInvoicePaymentToken_CoworkerInvoice": "4",
         "CoworkerInvoicePaymentToken_RegularPaymentProvider": "2",
         "CoworkerInvoicePaymentToken_Token": "tok",
@@ -106,7 +109,8 @@ def test_search_maps_paging_sorting_and_filters(nexudus, client):
     assert call.call_count == 1
 
 
-def test_ledger_search_maps_every_filter(nexudus, client):
+def test_ledger_search_maps_every_filter(nexudus, client, settings):
+    settings.NEXUDUS_SORT_DIR_ASCENDING = 1
     le = "CoworkerLedgerEntry"
     call = nexudus.get(LEDGER, json=envelope(), match=[matchers.query_param_matcher({
         "page": "1", "size": "25", "dir": "1", "orderBy": "TransactionDate",
@@ -143,15 +147,17 @@ def test_ledger_search_maps_every_filter(nexudus, client):
                                                   paid=True, order_by="coworker_full_name")),
          f"{API}/api/billing/coworkerinvoices",
          {"CoworkerInvoice_InvoiceNumber": "INV", "CoworkerInvoice_Coworker": "2",
-          "CoworkerInvoice_Business": "3", "CoworkerInvoice_Paid": "true", "orderBy": "CoworkerFullName"}),
+          "CoworkerInvoice_Business": "3", "CoworkerInvoice_Paid": "true", "orderBy": "CoworkerFullName",
+          "dir": "0"}),
         (lambda c: c.search_coworkers(CoworkerQuery(full_name="Jane", email="j@x.test")),
          f"{API}/api/spaces/coworkers", {"Coworker_FullName": "Jane", "Coworker_Email": "j@x.test"}),
         (lambda c: c.search_businesses(BusinessQuery(name="Main", order_by="name")),
-         f"{API}/api/sys/businesses", {"Business_Name": "Main", "orderBy": "Name"}),
+         f"{API}/api/sys/businesses", {"Business_Name": "Main", "orderBy": "Name", "dir": "0"}),
     ],
 )
 def test_related_searches_map_their_filters(nexudus, client, call, url, params):
-    expected = {"page": "1", "size": "25", "dir": "1", **params}
+    # `dir` only with `orderBy` (no public client sends it alone); ascending is 0 by default.
+    expected = {"page": "1", "size": "25", **params}
     mocked = nexudus.get(url, json=envelope(), match=[matchers.query_param_matcher(expected)])
 
     call(client)
@@ -174,7 +180,7 @@ def test_empty_text_filters_are_not_sent(nexudus, client):
 
     client.search_payment_tokens(PaymentTokenQuery(token="", notes=None))
 
-    assert set(nexudus.calls[0].request.params) == {"page", "size", "dir"}
+    assert set(nexudus.calls[0].request.params) == {"page", "size"}
 
 
 def test_sorting_by_an_unknown_attribute_is_a_programming_error(nexudus, client):

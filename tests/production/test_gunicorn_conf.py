@@ -88,6 +88,6 @@ def test_every_name_is_a_gunicorn_setting_it_accepts(monkeypatch, log_format):
 
 def test_json_logs_silence_gunicorns_access_log_which_would_print_query_strings(monkeypatch):
     conf = _load(monkeypatch, LOG_FORMAT="json")
-    assert conf["logconfig_dict"]["formatters"]["generic"]["()"] == "dashboard.core.logging.JsonFormatter"
+    assert conf["logconfig_dict"]["formatters"]["generic"]["()"] == "dashboard.runtime.logging.JsonFormatter"
     assert conf["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == []
     assert "logconfig_dict" not in _load(monkeypatch, LOG_FORMAT="plain")

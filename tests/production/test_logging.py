@@ -7,7 +7,7 @@ import logging
 import sys
 from decimal import Decimal
 
-from dashboard.core.logging import JsonFormatter, RequestIdFilter, current_request_id
+from dashboard.runtime.logging import JsonFormatter, RequestIdFilter, current_request_id
 
 
 def _record(message: str = "hello %s", *args, **extra) -> logging.LogRecord:

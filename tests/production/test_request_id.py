@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from dashboard.core.logging import JsonFormatter, RequestIdFilter
-from dashboard.core.request_id import RequestIdMiddleware
+from dashboard.runtime.logging import JsonFormatter, RequestIdFilter
+from dashboard.runtime.request_id import RequestIdMiddleware
 
 pytestmark = pytest.mark.django_db
 

@@ -88,7 +88,7 @@ def test_logs_are_plain_locally_and_json_in_production_unless_asked_otherwise():
     assert _settings_in_fresh_process("dashboard.settings.base", LOG_FORMAT="json")["console_formatter"] == "json"
     production = _settings_in_fresh_process("dashboard.settings.production", **_production_secrets())
     assert production["console_formatter"] == "json"
-    assert production["first_middleware"] == "dashboard.core.request_id.RequestIdMiddleware"
+    assert production["first_middleware"] == "dashboard.runtime.request_id.RequestIdMiddleware"
     plain = _settings_in_fresh_process("dashboard.settings.production", LOG_FORMAT="plain", **_production_secrets())
     assert plain["console_formatter"] == "plain"
 

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from dashboard.core import upstream_budget
-from dashboard.core.upstream_budget import UpstreamBudgetExhausted, acquire, wait_for_turn
+from dashboard.runtime import upstream_budget
+from dashboard.runtime.upstream_budget import UpstreamBudgetExhausted, acquire, wait_for_turn
 
 requires_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="runs in the Redis pass of make test")
 
@@ -87,7 +87,7 @@ def test_an_unreachable_redis_lets_requests_through_with_a_warning(settings, cap
     settings.REDIS_TIMEOUT = 0.5
     settings.NEXUDUS_BUDGET_READS = 1
     user = _user()
-    with caplog.at_level(logging.WARNING, logger="dashboard.core.upstream_budget"):
+    with caplog.at_level(logging.WARNING, logger="dashboard.runtime.upstream_budget"):
         assert [acquire(user, "read") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert "Upstream budget unavailable" in caplog.text
 

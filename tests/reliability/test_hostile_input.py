@@ -17,8 +17,8 @@ from django.utils.html import escape
 
 from dashboard.accounts.forms import SignInForm, TwoFactorForm
 from dashboard.audit.forms import AuditFilterForm
+from dashboard.invoices.forms import QuickFindForm
 from dashboard.ledger.forms import LedgerEntryForm, LedgerEntrySearchForm
-from dashboard.lookup.forms import QuickFindForm
 from dashboard.payment_tokens.forms import PaymentTokenForm, PaymentTokenSearchForm
 
 from .hostile import (
@@ -46,15 +46,16 @@ GET_PAGES = [
     GetPage("payment_tokens:list", "/payment-tokens/", PaymentTokenSearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("ledger:list", "/ledger-entries/", LedgerEntrySearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("audit:list", "/audit/", AuditFilterForm, {"can_view_all": False}, lenient=TABLE_PARAMS),
-    GetPage("lookup:find", "/find/", QuickFindForm, transactional=True),
-    GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", *TABLE_PARAMS)),
+    GetPage("invoices:find", "/find/", QuickFindForm, transactional=True),
+    GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", "export", *TABLE_PARAMS)),
+    GetPage("ledger:standing", "/customers/{coworker}/ledger/standing/", lenient=("business",)),
     GetPage("ledger:pick-business", "/ledger-entries/pick/businesses/", lenient=("q",)),
     GetPage("ledger:pick-coworker", "/ledger-entries/pick/customers/", lenient=("q",)),
     GetPage("ledger:pick-invoice", "/ledger-entries/pick/invoices/", lenient=("q", "coworker_id")),
     GetPage("ledger:new", "/ledger-entries/new/", lenient=("business_id", "coworker_id", "coworker_invoice_id")),
     GetPage("payment_tokens:new", "/payment-tokens/new/", lenient=("coworker_invoice_id",)),
-    GetPage("lookup:invoice", f"/invoices/{INVOICE}/", lenient=("providers",), transactional=True),
-    GetPage("core:home", "/", lenient=("q",)),
+    GetPage("invoices:invoice", f"/invoices/{INVOICE}/", lenient=("providers",), transactional=True),
+    GetPage("invoices:home", "/", lenient=("q",)),
     GetPage("accounts:signin", "/signin/", lenient=("next",)),
 ]
 # Pages with an id in the path: the id itself is the hostile input (see the path tests below).
@@ -63,8 +64,9 @@ PATH_ID_PAGES = {
     "payment_tokens:reveal": "/payment-tokens/{}/token/",
     "ledger:detail": "/ledger-entries/{}/",
     "ledger:customer": "/customers/{}/ledger/",
-    "lookup:invoice": "/invoices/{}/",
-    "lookup:invoice-tokens": "/invoices/{}/tokens/",
+    "ledger:standing": "/customers/{}/ledger/standing/",
+    "invoices:invoice": "/invoices/{}/",
+    "invoices:invoice-tokens": "/invoices/{}/tokens/",
 }
 POST_FORMS = {"payment_tokens:new", "ledger:new", "accounts:signin"}
 # Small POST endpoints without a form class: (url name, path, fields of the POST).

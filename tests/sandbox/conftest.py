@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.conftest import pin_profile
+
 PASSWORD = "sandbox"
 TOKENS = "/api/billing/coworkerinvoicepaymenttokens"
 LEDGER = "/api/billing/coworkerledgerentries"
@@ -64,9 +66,11 @@ def sign_in(
 
 
 @pytest.fixture
-def sb(sandbox):
-    """The session sandbox reset to its seed (data, config, faults, counters)."""
+def sb(sandbox, request):
+    """The session sandbox reset to its seed (data, config, faults, counters), and to the test's
+    pinned profile (`@pytest.mark.sandbox_profile(...)`) if it has one."""
     sandbox.reset()
+    pin_profile(request, sandbox)
     return sandbox
 
 

@@ -171,6 +171,10 @@ def test_config_rejects_bad_values(sb) -> None:
         "write_limit_per_min",
         "role_error_status",
         "token_lifetime_s",
+        "ledger_balance",
+        "profile",
+        "dir_ascending",
+        "enum_encoding",
     }
 
 

@@ -1,11 +1,5 @@
-"""Display filters for billing data: money with its currency, local dates with the exact time on hover,
-and masked payment tokens.
-
-    {% load billing %}
-    {{ entry.balance|money:entry.currency_code }}   → "GBP 1,234.50" / "GBP -1,234.50"
-    {{ token.created_on|when }}                     → <time datetime="…" title="exact local time">…</time>
-    {{ token.token|masked }}                        → "••••••••4242"
-"""
+"""Display filters for billing data: `money` with its currency, local dates (`when`, exact time on
+hover) and `masked` payment tokens."""
 
 from __future__ import annotations
 

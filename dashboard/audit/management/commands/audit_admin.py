@@ -23,8 +23,8 @@ class Command(BaseCommand):
         permission = Permission.objects.get(codename="view_all", content_type__app_label="audit")
         users = get_user_model().objects
         if action == "list":
-            for person in users.filter(user_permissions=permission).order_by("username"):
-                self.stdout.write(person.get_username())
+            for holder in users.filter(user_permissions=permission).order_by("username"):
+                self.stdout.write(holder.get_username())
             return
         if not email:
             raise CommandError("Say whose access to change: audit_admin grant someone@example.com")

@@ -7,11 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 DEMO_USERS = (
     ("ops@sandbox.test", "operations: search and create payment tokens and ledger entries"),
@@ -28,16 +29,16 @@ def _stop(signum: int, frame: object) -> None:
 class Command(BaseCommand):
     help = "Run the local Nexudus sandbox and the dashboard on their embedded defaults."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="Where the dashboard listens.")
         parser.add_argument("--no-sandbox", action="store_true", help="Use NEXUDUS_API_URL as it is.")
 
-    def handle(self, *args, addr: str, no_sandbox: bool, **options) -> None:
+    def handle(self, *args: Any, addr: str, no_sandbox: bool, **options: Any) -> None:
         # Explicit handlers: a shell that starts us in the background leaves SIGINT ignored, and a process
         # manager stops us with SIGTERM; either way both servers must go down with us.
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, _stop)
-        processes: list[subprocess.Popen] = []
+        processes: list[subprocess.Popen[bytes]] = []
         try:
             if not no_sandbox:
                 processes.append(self._start_sandbox())
@@ -59,7 +60,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
 
-    def _start_sandbox(self) -> subprocess.Popen:
+    def _start_sandbox(self) -> subprocess.Popen[bytes]:
         upstream = urlsplit(settings.NEXUDUS_API_URL)
         if upstream.hostname not in {"127.0.0.1", "localhost"}:
             raise CommandError(
@@ -67,14 +68,15 @@ class Command(BaseCommand):
             )
         port = str(upstream.port or 80)
         process = subprocess.Popen(
-            [sys.executable, "-m", "sandbox", "--port", port],
+            # The sandbox reads `dir` the way the dashboard is set to send it (NEXUDUS_SORT_DIR_ASCENDING).
+            [sys.executable, "-m", "sandbox", "--port", port, f"--dir-ascending={settings.NEXUDUS_SORT_DIR_ASCENDING}"],
             cwd=settings.BASE_DIR,
             start_new_session=True,  # Ctrl-C is handled here, then passed on in order
         )
         self._wait_for(f"{settings.NEXUDUS_API_URL}/_sandbox/health", process, "sandbox")
         return process
 
-    def _start_dashboard(self, addr: str) -> subprocess.Popen:
+    def _start_dashboard(self, addr: str) -> subprocess.Popen[bytes]:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                         "dashboard.settings.base")}
         process = subprocess.Popen(
@@ -86,14 +88,14 @@ class Command(BaseCommand):
         self._wait_for(f"http://{addr}/healthz", process, "dashboard")
         return process
 
-    def _start_worker(self) -> subprocess.Popen:
+    def _start_worker(self) -> subprocess.Popen[bytes]:
         """The background worker (bank statement imports), stopped with the rest on Ctrl-C."""
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
                                                                         "dashboard.settings.base")}
         return subprocess.Popen([sys.executable, "manage.py", "statements_worker"], cwd=settings.BASE_DIR, env=env,
                                 start_new_session=True)
 
-    def _wait_for(self, url: str, process: subprocess.Popen, name: str, seconds: float = 120) -> None:
+    def _wait_for(self, url: str, process: subprocess.Popen[bytes], name: str, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if process.poll() is not None:

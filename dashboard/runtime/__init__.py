@@ -1,0 +1,1 @@
+"""Process plumbing under every feature: thread pool, upstream budget, request id, logging, workarounds."""
