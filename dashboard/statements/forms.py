@@ -66,10 +66,10 @@ class ColumnMappingForm(forms.Form):
         choices=[("", "Decide from the file"), ("dmy", "day/month/year"), ("mdy", "month/day/year")],
     )
 
-    def __init__(self, *args, header: list[str], **kwargs) -> None:
+    def __init__(self, *args, header: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         columns = [("", "— not in this file —")] + [
-            (str(i), name or f"Column {i + 1}") for i, name in enumerate(header)
+            (str(i), name or f"Column {i + 1}") for i, name in enumerate(header or [])
         ]
         fields = {}
         for name, label, required in ROLES:
@@ -96,11 +96,11 @@ class LineDecisionForm(forms.Form):
     candidate = forms.TypedChoiceField(label="Pay invoice", required=False, coerce=int, empty_value=None)
     invoice_numbers = forms.CharField(label="Or invoice number(s)", required=False, max_length=200)
 
-    def __init__(self, *args, candidates: list[dict], **kwargs) -> None:
+    def __init__(self, *args, candidates: list[dict] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["candidate"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "— as matched —")] + [
             (str(c["id"]), f"{c['number'] or c['id']} · {c['customer']} · {c['currency']} {c['owed']} owed")
-            for c in candidates
+            for c in candidates or []
         ]
