@@ -35,4 +35,6 @@ EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["python", "scripts/healthcheck.py"]
 
+# The same image runs the background worker as its own process (container/service) with:
+#   command: ["python", "manage.py", "statements_worker"]   (see docs/production.md)
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "dashboard.wsgi:application"]

@@ -48,6 +48,7 @@ class BenchConfig:
     deadline_s: float  # the whole run stops starting new scenarios after this
     only: tuple[str, ...] = ()  # BENCH_ONLY=token_search_25,... limits the scenarios (while developing)
     export: bool = True  # BENCH_EXPORT=0 leaves the CSV export out
+    statements: bool = True  # BENCH_STATEMENTS=0 leaves the statement import out
 
     @property
     def worker_threads(self) -> int:
@@ -74,4 +75,5 @@ def load() -> BenchConfig:
         deadline_s=_env_float("BENCH_DEADLINE", 540.0),
         only=tuple(key.strip() for key in os.environ.get("BENCH_ONLY", "").split(",") if key.strip()),
         export=os.environ.get("BENCH_EXPORT", "1").strip().lower() not in {"0", "false", "no", "off"},
+        statements=os.environ.get("BENCH_STATEMENTS", "1").strip().lower() not in {"0", "false", "no", "off"},
     )

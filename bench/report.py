@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import statements
 from .results import Check, ScenarioResult
 from .scenarios import LOCK_CONTENDED_KEY, LOCK_FREE_KEY
 
@@ -139,6 +140,7 @@ def console_report(results: Sequence[ScenarioResult], checks: Sequence[Check], e
         parts += ["", f"Profile of the worker serving the CSV export ({exported.get('samples', 0)} samples):"]
         parts += [f"  {row['share']:5.1%}  {row['frame']}" for row in exported["top"][:10]]
         parts += [f"  {row['share']:5.1%}  layer: {row['layer']}" for row in exported.get("layers", [])[:6]]
+    parts += statements.report_lines(extras.get("statement_import") or {})
     passed = sum(c.verdict == "PASS" for c in checks)
     missed = sum(c.verdict == "MISS" for c in checks)
     parts += [

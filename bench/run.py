@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from . import export, measure, pageweight, profiling, report, services, targets
+from . import export, measure, pageweight, profiling, report, services, statements, targets
 from .browser import VirtualUser
 from .config import NEXUDUS_USERS, README, RESULTS_JSON, ROOT, SANDBOX_PASSWORD, VAR, BenchConfig, load
 from .load import closed_loop
@@ -163,6 +163,17 @@ class Run:
         profiles = [profiling.load(output) for output in outputs.values()]
         self.extras["profile_export"] = max(profiles, key=lambda p: p.get("samples", 0))
 
+    def statement_import(self, user: VirtualUser, probe: UpstreamProbe, env: dict[str, str]) -> None:
+        """Lines per minute of a bank statement import by the real worker, against the write budget."""
+        if self.out_of_time():
+            self.extras["statement_import"] = {"status": "skipped: time budget"}
+            return
+        log("statement import through the background worker, against a scaled write budget")
+        try:
+            self.extras["statement_import"] = statements.measure(user, probe, env)
+        except Exception as exc:  # noqa: BLE001 - one broken scenario must not lose the others' figures
+            self.extras["statement_import"] = {"status": f"failed: {type(exc).__name__}: {exc}"}
+
     def profile(self, harness: measure.Harness, scenario: Scenario, workers: list[int]) -> None:
         if not profiling.available():
             self.extras["profile"] = {"status": "py-spy not installed (.venv/bin/pip install py-spy)"}
@@ -240,6 +251,8 @@ def execute(config: BenchConfig) -> Run:
             run.at_latency(harness, scenarios, present, latency_ms)
             if config.export:
                 run.export_at(harness, children(dashboard.pid), latency_ms)
+        if config.statements:
+            run.statement_import(users[0], probe, env)
         token_search = next(s for s in scenarios if s.key == targets.SATURATION_KEY)
         if present[token_search.key] == "ok":
             run.profile(harness, token_search, children(dashboard.pid))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dashboard.ledger.urls")),
     path("", include("dashboard.invoices.urls")),
     path("audit/", include("dashboard.audit.urls")),
+    path("statements/", include("dashboard.statements.urls")),
 ]
 
 handler400 = "dashboard.core.views.bad_request"

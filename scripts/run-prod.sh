@@ -71,4 +71,8 @@ Billing Desk (production configuration) on http://$GUNICORN_BIND/  — Nexudus a
 PostgreSQL and Redis keep running after Ctrl-C; stop them with: scripts/services.sh stop
 
 EOF
+# The background worker (bank statement imports) is its own process, as in production; it stops with us.
+"$PY" manage.py statements_worker &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true; stop_sandbox' EXIT
 "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py dashboard.wsgi:application

@@ -21,24 +21,31 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise NexudusAuthExpired()
+    # Set by dashboard.runtime.request_id.RequestIdMiddleware; sent upstream so logs line up.
+    return nexudus_client_for_user(user, request_id=getattr(request, "request_id", None))
+
+
+def nexudus_client_for_user(user, *, request_id: str | None = None, max_wait: float | None = None) -> NexudusClient:
+    """A client acting as `user` with their own stored tokens, for work outside a request (the statement
+    import worker). `max_wait`: how long a call may wait for the person's budget (default: a request's)."""
     client = NexudusClient(
         tokens=StoredTokenProvider(user),
         base_url=settings.NEXUDUS_API_URL,
-        # Set by dashboard.runtime.request_id.RequestIdMiddleware; sent upstream so logs line up.
-        request_id=getattr(request, "request_id", None),
-        pace=_shared_budget(f"user:{user.pk}"),
+        request_id=request_id,
+        pace=_shared_budget(f"user:{user.pk}", max_wait),
     )
     # Every write through the dashboard lands in the audit trail, whatever view made it.
-    return AuditedClient(client, user, getattr(request, "request_id", None))
+    return AuditedClient(client, user, request_id)
 
 
-def _shared_budget(user_key: str) -> Callable[[str], None]:
+def _shared_budget(user_key: str, max_wait: float | None = None) -> Callable[[str], None]:
     """Waits for the person's turn in the request budget all instances share (Redis in production), so
     several instances together never spend more than Nexudus allows one person."""
+    wait = float(settings.NEXUDUS_RETRY_BUDGET) if max_wait is None else max_wait
 
     def pace(kind: str) -> None:
         try:
-            wait_for_turn(user_key, kind, max_wait=float(settings.NEXUDUS_RETRY_BUDGET))  # type: ignore[arg-type]
+            wait_for_turn(user_key, kind, max_wait=wait)  # type: ignore[arg-type]
         except UpstreamBudgetExhausted as exhausted:
             raise NexudusRateLimited(retry_after=exhausted.retry_after) from None
 

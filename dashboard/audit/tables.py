@@ -11,7 +11,11 @@ from dashboard.core.templatetags.billing import ago, long_text
 
 from .models import AuditRecord
 
-DETAIL_URLS = {"payment_token": "payment_tokens:detail", "ledger_entry": "ledger:detail"}
+DETAIL_URLS = {
+    "payment_token": "payment_tokens:detail",
+    "ledger_entry": "ledger:detail",
+    "statement_import": "statements:results",
+}
 SUMMARY_PREVIEW = 80
 
 
@@ -104,4 +108,9 @@ class AuditRecordTable(NexudusTable):
         return _preview(request_words(record)) or "—"
 
 
-RESOURCE_LABELS = (("payment_token", "Payment token"), ("ledger_entry", "Ledger entry"), ("session", "Session"))
+RESOURCE_LABELS = (
+    ("payment_token", "Payment token"),
+    ("ledger_entry", "Ledger entry"),
+    ("statement_import", "Bank statement import"),
+    ("session", "Session"),
+)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "dashboard.ledger",
     "dashboard.invoices",
     "dashboard.audit",
+    "dashboard.statements",
+    "django_tasks",
+    "django_tasks_db",
     # Development only: the `nexudus_sandbox` command. The sandbox shares no state with the dashboard, and
     # production settings drop it (it is not part of the built wheel either).
     "sandbox",
@@ -90,6 +93,7 @@ NAVIGATION = (
     ("invoices:home", "Invoice lookup"),
     ("payment_tokens:list", "Payment tokens"),
     ("ledger:list", "Ledger entries"),
+    ("statements:upload", "Bank statements"),
     ("audit:list", "Audit"),
 )
 WSGI_APPLICATION = "dashboard.wsgi.application"
@@ -285,3 +289,16 @@ def logging_config(log_format: str, level: str) -> dict:
 # Plain lines locally; production defaults to JSON (see dashboard.settings.production).
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# Background work (bank statement imports) on django-tasks' database backend: the queue lives in our own
+# database, so `make run` and production need no extra service; `manage.py statements_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# How long a worker's claim on an import lasts without renewal (it renews before every write).
+STATEMENTS_LEASE_SECONDS = env_float("STATEMENTS_LEASE_SECONDS", 180.0)
+# How long a worker waits for a turn in the person's write budget before trying again.
+STATEMENTS_BUDGET_WAIT = env_float("STATEMENTS_BUDGET_WAIT", 70.0)
+# A write that got no answer is looked for in Nexudus again this long after, before it is ever resent.
+STATEMENTS_RECHECK_SECONDS = env_float("STATEMENTS_RECHECK_SECONDS", 30.0)
+# One task posts for this long, then queues the rest: a stopping worker finishes within it, and several
+# people's imports take turns on one worker.
+STATEMENTS_TIME_SLICE = env_float("STATEMENTS_TIME_SLICE", 20.0)

@@ -67,6 +67,11 @@ PATH_ID_PAGES = {
     "ledger:standing": "/customers/{}/ledger/standing/",
     "invoices:invoice": "/invoices/{}/",
     "invoices:invoice-tokens": "/invoices/{}/tokens/",
+    "statements:mapping": "/statements/{}/columns/",
+    "statements:review": "/statements/{}/review/",
+    "statements:progress": "/statements/{}/progress/",
+    "statements:results": "/statements/{}/results/",
+    "statements:results-csv": "/statements/{}/results.csv",
 }
 POST_FORMS = {"payment_tokens:new", "ledger:new", "accounts:signin"}
 # Small POST endpoints without a form class: (url name, path, fields of the POST).
@@ -76,6 +81,11 @@ POST_ENDPOINTS = [
     ("core:saved-view-delete", "/saved-views/1/delete/", ("next",)),
 ]
 NOT_INPUT = {"core:healthz": "no parameters", "accounts:signout": "POST without fields (CSRF suite)"}
+# The statement import's forms take this corpus in their own suite (their fields depend on the statement).
+NOT_INPUT.update(dict.fromkeys(
+    ("statements:upload", "statements:line", "statements:post", "statements:resume"),
+    "CORPUS in tests/statements/test_hostile_input.py",
+))
 
 
 def _get_cases():

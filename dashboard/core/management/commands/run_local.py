@@ -1,4 +1,4 @@
-"""`make run`: start the Nexudus sandbox and the dashboard together, and stop both on Ctrl-C."""
+"""`make run`: start the Nexudus sandbox, the dashboard and its background worker, and stop all on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             if not no_sandbox:
                 processes.append(self._start_sandbox())
             processes.append(self._start_dashboard(addr))
+            processes.append(self._start_worker())
             self._banner(addr)
             while all(process.poll() is None for process in processes):
                 time.sleep(0.5)
@@ -86,6 +87,13 @@ class Command(BaseCommand):
         )
         self._wait_for(f"http://{addr}/healthz", process, "dashboard")
         return process
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
+        """The background worker (bank statement imports), stopped with the rest on Ctrl-C."""
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                        "dashboard.settings.base")}
+        return subprocess.Popen([sys.executable, "manage.py", "statements_worker"], cwd=settings.BASE_DIR, env=env,
+                                start_new_session=True)
 
     def _wait_for(self, url: str, process: subprocess.Popen[bytes], name: str, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
