@@ -42,7 +42,7 @@ CACHE_KEY_PREFIX="test-$(date +%s)-$$"
 export CACHE_KEY_PREFIX
 
 # The ledger lock is a PostgreSQL advisory lock there (a file lock on SQLite): its tests run on both.
-read -r -a paths <<<"${PG_TEST_PATHS:-tests/accounts tests/core tests/production tests/runtime tests/ledger/test_concurrent_writes.py tests/ledger/test_lock_refusal.py}"
+read -r -a paths <<<"${PG_TEST_PATHS:-tests/accounts tests/core tests/production tests/runtime tests/ledger/test_concurrent_writes.py tests/ledger/test_lock_refusal.py tests/statements/test_worker.py}"
 existing=()
 for path in "${paths[@]}"; do
     if [ -e "$path" ]; then existing+=("$path"); fi
