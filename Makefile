@@ -33,9 +33,9 @@ run-prod: install
 # `documented` profile (about 2.5 minutes on 2 cores), so what works on one reading only shows up red; then
 # the database-dependent tests again on private PostgreSQL and Redis servers (mandatory in CI, skipped
 # with a notice without root).
-DOCUMENTED_STAGE = tests/nexudus tests/sandbox tests/payment_tokens tests/ledger tests/lookup \
+DOCUMENTED_STAGE = tests/nexudus tests/sandbox tests/payment_tokens tests/ledger tests/invoices \
 	tests/browser/test_payment_tokens.py tests/browser/test_ledger.py tests/browser/test_lookup.py \
-	tests/browser/test_signin.py
+	tests/browser/test_signin.py tests/browser/test_two_browsers.py
 test: install chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
