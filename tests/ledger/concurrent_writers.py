@@ -45,10 +45,16 @@ def start_instances(tmp_path: Path, sandbox_url: str, static_root: Path, *, lock
     """Two instances sharing this test's database (and Redis when the suite has one)."""
     import os
 
+    import requests
+
+    # The instances must read `dir` as this sandbox does (its profile decides), or "newest first" would
+    # fetch the oldest entry as the latest, exactly the misconfiguration `nexudus_doctor` reports.
+    dir_ascending = requests.get(f"{sandbox_url}/_sandbox/config", timeout=10).json()["dir_ascending"]
     env = production_env(
         tmp_path,
         DATABASE_URL=database_url(),
         NEXUDUS_API_URL=sandbox_url,
+        NEXUDUS_SORT_DIR_ASCENDING=str(dir_ascending),
         STATIC_ROOT=str(static_root),
         SIGNIN_MAX_ATTEMPTS="1000",
         SIGNIN_MAX_ATTEMPTS_PER_ADDRESS="1000",
