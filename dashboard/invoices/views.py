@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import vary_on_htmx, wants_fragment
-from dashboard.core.params import MAX_INT32
+from dashboard.core.params import MAX_INT32, parse_int
 from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records
@@ -19,6 +19,8 @@ from .selectors import invoice_payments, invoice_tokens
 from .verdict import invoice_verdict
 
 INVOICE_READ_ROLE = "CoworkerInvoice-Read"
+#: Quick find pages through invoice numbers 20 at a time; beyond this, typing more is the answer.
+FIND_MAX_PAGE = 1000
 
 
 def _invoice_links(invoice) -> dict[str, str]:
@@ -93,7 +95,18 @@ def find_view(request: HttpRequest) -> HttpResponse:
     form = QuickFindForm(request.GET)
     if not form.is_valid():
         return render(request, "invoices/find.html", {"form": form, "result": None}, status=400)
-    result = find_records(client=nexudus_client(request), text=form.cleaned_data["q"])
-    if result.only is not None:
+    page = parse_int(request.GET.get("page"), min_value=1, max_value=FIND_MAX_PAGE) or 1
+    text = form.cleaned_data["q"]
+    result = find_records(client=nexudus_client(request), text=text, page=page)
+    if result.only is not None and page == 1:
         return redirect(result.only.url)
-    return render(request, "invoices/find.html", {"form": form, "result": result})
+    pages = {
+        "previous": _find_url(text, result.invoice_page - 1) if result.invoice_page > 1 else None,
+        "next": _find_url(text, result.invoice_page + 1) if result.invoice_page < result.invoice_pages else None,
+    }
+    return render(request, "invoices/find.html", {"form": form, "result": result, "pages": pages})
+
+
+def _find_url(text: str, page: int) -> str:
+    query = {"q": text, **({"page": page} if page > 1 else {})}
+    return f"{reverse('invoices:find')}?{urlencode(query)}"
