@@ -333,10 +333,10 @@ def find_records(*, client: NexudusClient, text: str, page: int = 1) -> FindResu
         seen |= {("invoice", i.id) for i in matches}
 
     if values.get("token_end") is not None:
-        page = values["token_end"]
+        tokens = values["token_end"]
         end = (wanted.last_chars or "").casefold()
-        ending = [t for t in page.items if (t.token or "").casefold().endswith(end)]
-        more = more or page.total_items > len(page.items)
+        ending = [t for t in tokens.items if (t.token or "").casefold().endswith(end)]
+        more = more or tokens.total_items > len(tokens.items)
         why = f"Token ends with “{wanted.last_chars}”"
         candidates += [_token_candidate(t, why) for t in ending if ("payment_token", t.id) not in seen]
 

@@ -108,5 +108,5 @@ def find_view(request: HttpRequest) -> HttpResponse:
 
 
 def _find_url(text: str, page: int) -> str:
-    query = {"q": text, **({"page": page} if page > 1 else {})}
+    query = {"q": text, **({"page": str(page)} if page > 1 else {})}
     return f"{reverse('invoices:find')}?{urlencode(query)}"
