@@ -24,7 +24,7 @@ from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, s
 from dashboard.nexudus.records import PaymentToken
 
 from .forms import PaymentTokenForm, PaymentTokenSearchForm
-from .selectors import payment_token_get, payment_token_list
+from .selectors import payment_token_get, payment_token_rows, token_invoice
 from .services import payment_token_create
 from .tables import PaymentTokenTable
 
@@ -44,7 +44,7 @@ def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
         request,
         form_class=PaymentTokenSearchForm,
         table_class=PaymentTokenTable,
-        search=lambda query: payment_token_list(client=client, query=query),
+        search=lambda query: payment_token_rows(client=client, query=query),
         template_name="payment_tokens/list.html",
         role=LIST_ROLE,
         export=CsvExport(resource="payment_token", filename_prefix="payment-tokens", on_finished=record_export),
@@ -123,7 +123,9 @@ def _get(request: HttpRequest, token_id: int) -> PaymentToken:
 @vary_on_htmx
 @upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    return render(request, "payment_tokens/detail.html", {"token": _get(request, token_id)})
+    token = _get(request, token_id)
+    invoice = token_invoice(client=nexudus_client(request), token=token)
+    return render(request, "payment_tokens/detail.html", {"token": token, "invoice": invoice})
 
 
 @never_cache
