@@ -93,7 +93,7 @@ def payment_token_rows(*, client: NexudusClient, query: PaymentTokenQuery) -> Pa
         )
         for t in page.items
     ]
-    return cast("Page[TokenRow]", replace(page, items=rows))
+    return cast("Page[TokenRow]", replace(page, items=rows))  # type: ignore[arg-type]
 
 
 def payment_token_get(*, client: NexudusClient, token_id: int) -> PaymentToken:
