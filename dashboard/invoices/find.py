@@ -145,6 +145,15 @@ def plan(text: str) -> FindPlan:
     return FindPlan(record_id=record_id, number=number, last_chars=last_chars, name=name, numeric=numeric)
 
 
+def invoice_number_matches(invoice_number: str | None, text: str) -> bool:
+    """Does `text` name `invoice_number` exactly: equal in any case, or the same number without zeros."""
+    text = text.strip()
+    numeric = _numeric(text)
+    if (invoice_number or "").casefold() == text.casefold():
+        return True
+    return numeric is not None and _is_number(invoice_number, numeric)
+
+
 def _is_number(invoice_number: str | None, numeric: tuple[str | None, int]) -> bool:
     """Is `invoice_number` ("INV-01963") the number `numeric` names (("INV", 1963) or (None, 1963))?"""
     match = _NUMBERISH.fullmatch((invoice_number or "").strip())
@@ -317,14 +326,7 @@ def find_records(*, client: NexudusClient, text: str, page: int = 1) -> FindResu
     invoice_page, invoice_pages = 1, 1
     if values.get("invoice_number") is not None:
         found = values["invoice_number"]
-        typed = (text.strip() if wanted.numeric else wanted.number or "").casefold()
-        numeric = wanted.numeric
-        exact = [
-            i
-            for i in found.items
-            if (i.invoice_number or "").casefold() == typed
-            or (numeric is not None and _is_number(i.invoice_number, numeric))
-        ]
+        exact = [i for i in found.items if invoice_number_matches(i.invoice_number, text)]
         matches = exact or found.items
         if not exact:
             invoice_page, invoice_pages = found.page, max(found.total_pages, 1)

@@ -17,9 +17,28 @@ from dataclasses import dataclass
 from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
-from dashboard.nexudus.queries import LedgerEntryQuery, PaymentTokenQuery
+from dashboard.nexudus.queries import InvoiceQuery, LedgerEntryQuery, PaymentTokenQuery
 from dashboard.nexudus.records import Invoice, Page, PaymentToken
 from dashboard.runtime.pool import Outcome, fan_out
+
+from .find import invoice_number_matches, plan
+from .forms import MAX_LENGTH, has_hidden_characters
+
+
+def invoice_numbered(*, client: NexudusClient, text: str) -> Invoice | None:
+    """The one invoice `text` is the number of, in any case, with or without its prefix and leading zeros
+    ("INV-01963", "inv-1963", "1963"); None when no invoice, or more than one, has that number. Text that
+    cannot be a number (too long, hidden characters, no digit) is not sent."""
+    text = text.strip()
+    if not text or len(text) > MAX_LENGTH or has_hidden_characters(text) or not any(c.isdigit() for c in text):
+        return None
+    wanted = plan(text)
+    if wanted.number is None:
+        return None
+    found = client.search_invoices(InvoiceQuery(invoice_number=wanted.number, size=RELATED_LIMIT))
+    exact = [i for i in found.items if invoice_number_matches(i.invoice_number, text)]
+    return exact[0] if len(exact) == 1 else None
+
 
 #: More than any real invoice has; beyond it the page says so and links to the filtered list.
 RELATED_LIMIT = 100

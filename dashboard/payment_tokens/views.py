@@ -18,9 +18,10 @@ from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.listing.search import render_search
-from dashboard.core.params import MAX_INT32, id_prefill
-from dashboard.core.problems import upstream_problem_page
+from dashboard.core.params import MAX_INT32, id_prefill, looks_like_id
+from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.invoices.selectors import invoice_numbered
 from dashboard.nexudus.records import PaymentToken
 
 from .forms import PaymentTokenForm, PaymentTokenSearchForm
@@ -40,6 +41,8 @@ PURPOSE = "payment_tokens:create"
 @vary_on_htmx
 def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
+    if (by_number := _invoice_id_for_number(request, client)) is not None:
+        return by_number
     return render_search(
         request,
         form_class=PaymentTokenSearchForm,
@@ -49,6 +52,20 @@ def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
         role=LIST_ROLE,
         export=CsvExport(resource="payment_token", filename_prefix="payment-tokens", on_finished=record_export),
     )
+
+
+def _invoice_id_for_number(request: HttpRequest, client) -> HttpResponse | None:
+    """An invoice NUMBER typed in the "Invoice ID" filter is looked up: the same search with its id."""
+    typed = request.GET.get("coworker_invoice_id", "")
+    if not typed.strip() or looks_like_id(typed):
+        return None
+    invoice, _problem = attempt(lambda: invoice_numbered(client=client, text=typed), role="CoworkerInvoice-List")
+    if invoice is None:
+        return None  # the form says what an invoice id looks like
+    query = request.GET.copy()
+    query["coworker_invoice_id"] = str(invoice.id)
+    query.pop("page", None)
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 def _search_by_invoice_url(invoice_id: int | None) -> str:

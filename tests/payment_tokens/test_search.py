@@ -223,3 +223,21 @@ def test_upstream_problems_show_inside_the_results_with_a_retry(ops_client, upst
 
 def test_agent_can_search(agent_client, upstream):
     assert len(row_ids(agent_client.get(URL))) == 25
+
+
+@pytest.mark.parametrize("typed", ["INV-01963", "inv-1963", "INV1963"])
+def test_an_invoice_number_in_the_invoice_id_filter_is_looked_up(ops_client, upstream, typed):
+    invoice = upstream.api(
+        "GET", "/api/billing/coworkerinvoices", params={"CoworkerInvoice_InvoiceNumber": "INV-01963"}
+    ).json()["Records"][0]
+    response = ops_client.get(URL, {"coworker_invoice_id": typed, "notes": "x", "page": "3"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?coworker_invoice_id={invoice['Id']}&notes=x"
+    followed = ops_client.get(response["Location"])
+    assert followed.status_code == 200 and "field-error" not in followed.content.decode()
+
+
+def test_an_unknown_invoice_number_is_explained_at_the_field(ops_client, upstream):
+    response = _search(ops_client, upstream, {"coworker_invoice_id": "INV-99999999"})
+    assert "Invoice ID" in response.content.decode() and "Check the filters" in response.content.decode()
+    assert calls(upstream, SEARCH) == 0
