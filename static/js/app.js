@@ -178,6 +178,19 @@
     focusBefore = null;
   });
 
+  // --- Paging: the new page starts at the table's top, and the keyboard focus is on its caption. ----------
+  // Registered after the focus keeper above, so it has the last word for a page link or page size.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    if (!detail.target || detail.target.id !== "results" || !elt || !elt.closest) return;
+    if (!elt.closest(".pagination, .page-size")) return;
+    var caption = detail.target.querySelector("caption");
+    var top = detail.target.querySelector(".table-container") || detail.target;
+    top.scrollIntoView({ block: "start" });
+    if (caption) { caption.setAttribute("tabindex", "-1"); caption.focus({ preventScroll: true }); }
+  });
+
   // A menu replaced by the server (a saved view deleted) keeps the keyboard focus on its button.
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;
