@@ -51,6 +51,7 @@ TOKEN_SCAN = 100  # token search rows read to find the ones ending with the 4 ch
 _MASK = re.compile(r"^[•*·.…\s]+")
 
 NAME_LIMIT = 20
+NUMBER_MAX_LENGTH = 30
 # An invoice number as people say it: an optional prefix ("INV", "inv-"), then its digits.
 _NUMBERISH = re.compile(r"^(?:([A-Za-z]+)[-\s]?)?(\d+)$")
 
@@ -143,6 +144,12 @@ def plan(text: str) -> FindPlan:
     wordy = any(c.isalpha() for c in text) and _NUMBERISH.fullmatch(text) is None
     name = text if len(text) >= NUMBER_MIN_LENGTH and wordy else None
     return FindPlan(record_id=record_id, number=number, last_chars=last_chars, name=name, numeric=numeric)
+
+
+def looks_like_invoice_number(text: str) -> bool:
+    """A prefix of letters and then digits ("INV-01963", "inv 1963"): what an invoice number looks like."""
+    match = _NUMBERISH.fullmatch(text.strip())
+    return match is not None and match.group(1) is not None and len(text.strip()) <= NUMBER_MAX_LENGTH
 
 
 def invoice_number_matches(invoice_number: str | None, text: str) -> bool:

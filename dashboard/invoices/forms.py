@@ -10,10 +10,6 @@ MAX_LENGTH = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-def has_hidden_characters(text: str) -> bool:
-    return _CONTROL.search(text) is not None
-
-
 class QuickFindForm(forms.Form):
     q = forms.CharField(
         label="Find an invoice, payment, ledger entry or customer",

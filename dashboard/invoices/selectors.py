@@ -21,16 +21,15 @@ from dashboard.nexudus.queries import InvoiceQuery, LedgerEntryQuery, PaymentTok
 from dashboard.nexudus.records import Invoice, Page, PaymentToken
 from dashboard.runtime.pool import Outcome, fan_out
 
-from .find import invoice_number_matches, plan
-from .forms import MAX_LENGTH, has_hidden_characters
+from .find import invoice_number_matches, looks_like_invoice_number, plan
 
 
 def invoice_numbered(*, client: NexudusClient, text: str) -> Invoice | None:
     """The one invoice `text` is the number of, in any case, with or without its prefix and leading zeros
     ("INV-01963", "inv-1963", "1963"); None when no invoice, or more than one, has that number. Text that
-    cannot be a number (too long, hidden characters, no digit) is not sent."""
+    that does not look like an invoice number (letters, then digits) is not sent."""
     text = text.strip()
-    if not text or len(text) > MAX_LENGTH or has_hidden_characters(text) or not any(c.isdigit() for c in text):
+    if not looks_like_invoice_number(text):
         return None
     wanted = plan(text)
     if wanted.number is None:
