@@ -102,6 +102,29 @@ def invoice_tokens(*, client: NexudusClient, invoice_id: int) -> Related:
         return Related(items=[], error=error)
 
 
+def invoice_entries(*, client: NexudusClient, invoice_id: int) -> Related:
+    """The invoice's ledger entries (payments and charges), or why they could not be read."""
+    try:
+        page = client.search_ledger_entries(_entries_query(invoice_id))
+        return Related(items=page.items, total=page.total_items)
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        return Related(items=[], error=error)
+
+
+def invoice_token_section(*, client: NexudusClient, invoice_id: int) -> tuple[Related, Related]:
+    """The tokens (full records) and the entries they are explained against, read side by side."""
+    outcomes = fan_out(
+        {
+            "tokens": lambda: invoice_tokens(client=client, invoice_id=invoice_id),
+            "entries": lambda: invoice_entries(client=client, invoice_id=invoice_id),
+        },
+        client=client,
+    )
+    return outcomes["tokens"].get(), outcomes["entries"].get()
+
+
 def invoice_payments(*, client: NexudusClient, invoice_id: int, providers: bool = False) -> InvoicePayments:
     """The invoice (its errors, e.g. NexudusNotFound, are raised) with its tokens and ledger entries (their
     errors are kept on each list, so one refused list does not hide the rest of the page).

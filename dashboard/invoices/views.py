@@ -15,8 +15,8 @@ from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records
 from .forms import QuickFindForm
-from .selectors import invoice_payments, invoice_tokens
-from .verdict import invoice_verdict
+from .selectors import invoice_payments, invoice_token_section
+from .verdict import invoice_verdict, token_notes
 
 INVOICE_READ_ROLE = "CoworkerInvoice-Read"
 #: Quick find pages through invoice numbers 20 at a time; beyond this, typing more is the answer.
@@ -65,6 +65,7 @@ def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "entries": payments.entries,
         "providers_loaded": payments.providers_loaded,
         "verdict": invoice_verdict(invoice, payments.entries.items, payments.tokens.items),
+        "token_notes": token_notes(payments.tokens.items, payments.entries.items) if payments.providers_loaded else (),
         **_invoice_links(invoice),
     }
     return render(request, "invoices/invoice.html", context)
@@ -78,8 +79,9 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if not wants_fragment(request):
         return redirect(f"{reverse('invoices:invoice', args=[invoice_id])}?providers=1")
     _check_id(invoice_id)
-    tokens = invoice_tokens(client=nexudus_client(request), invoice_id=invoice_id)
+    tokens, entries = invoice_token_section(client=nexudus_client(request), invoice_id=invoice_id)
     context = {
+        "token_notes": token_notes(tokens.items, entries.items) if not entries.error else (),
         "tokens": tokens,
         "providers_loaded": True,
         "invoice_id": invoice_id,
