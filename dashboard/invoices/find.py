@@ -235,7 +235,7 @@ def _business_candidate(business: Business, why: str) -> Candidate:
         business.name or f"Business {business.id} (no name given)",
         [business.country_name, business.currency_code],
         why,
-        f"{reverse('ledger:list')}?{urlencode({'business_id': business.id})}",
+        f"{reverse('ledger:list')}?{urlencode({'business': business.id})}",
     )
 
 

@@ -22,6 +22,7 @@ from dashboard.nexudus.records import Invoice, Page, PaymentToken
 from dashboard.runtime.pool import Outcome, fan_out
 
 from .find import invoice_number_matches, looks_like_invoice_number, plan
+from .verdict import invoice_verdict
 
 
 def invoice_numbered(*, client: NexudusClient, text: str) -> Invoice | None:
@@ -111,6 +112,29 @@ def invoice_entries(*, client: NexudusClient, invoice_id: int) -> Related:
         raise
     except NexudusError as error:
         return Related(items=[], error=error)
+
+
+#: A customer's invoices read for their page; beyond it the page says so.
+CUSTOMER_INVOICE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class CustomerInvoice:
+    invoice: Invoice
+    verdict_kind: str
+    verdict_text: str
+
+
+def customer_invoices(*, client: NexudusClient, coworker_id: int) -> tuple[list[CustomerInvoice], int]:
+    """The customer's latest invoices with their verdicts, those still to pay first (one search), and how
+    many they have in all. Drafts, voids and credit notes come last: nothing is due on them."""
+    page = client.search_invoices(
+        InvoiceQuery(coworker_id=coworker_id, size=CUSTOMER_INVOICE_LIMIT, order_by="due_date", descending=True)
+    )
+    rows = [CustomerInvoice(i, (v := invoice_verdict(i)).kind, v.text) for i in page.items]
+    order = {"overdue": 0, "part_paid": 1, "unpaid": 2}
+    rows.sort(key=lambda row: order.get(row.verdict_kind, 3))  # stable: newest due first within each
+    return rows, page.total_items
 
 
 def invoice_token_section(*, client: NexudusClient, invoice_id: int) -> tuple[Related, Related]:

@@ -9,13 +9,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.htmx import vary_on_htmx, wants_fragment
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.params import MAX_INT32, parse_int
 from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records
 from .forms import QuickFindForm
-from .selectors import invoice_payments, invoice_token_section
+from .selectors import customer_invoices, invoice_payments, invoice_token_section
 from .verdict import invoice_verdict, token_notes
 
 INVOICE_READ_ROLE = "CoworkerInvoice-Read"
@@ -88,6 +88,19 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "tokens_list_url": f"{reverse('payment_tokens:list')}?{urlencode({'coworker_invoice_id': invoice_id})}",
     }
     return render(request, "invoices/_tokens.html", context)
+
+
+@require_GET
+@vary_on_htmx
+@upstream_problem_page(title="Invoices of customer {coworker_id}", role="CoworkerInvoice-List")
+def customer_invoices_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
+    """A customer's invoices, those to pay first, each with its verdict: loaded into their page after it
+    shows (one search); without htmx, a page of its own."""
+    if not 1 <= coworker_id <= MAX_INT32:
+        raise Http404("No such customer.")
+    rows, total = customer_invoices(client=nexudus_client(request), coworker_id=coworker_id)
+    context = {"rows": rows, "total": total, "coworker_id": coworker_id}
+    return render_page_or_fragment(request, "invoices/customer_invoices.html", "invoices", context)
 
 
 @require_GET

@@ -241,7 +241,7 @@ def test_part_of_a_name_lists_customers_and_businesses_grouped_by_kind(agent_cli
     page = response.content.decode()
     assert response.status_code == 200
     assert re.search(r"<h3[^>]*>Business(es)? <small>", page)
-    assert 'href="/ledger-entries/?business_id=' in page
+    assert 'href="/ledger-entries/?business=' in page
 
 
 def test_numbers_are_not_searched_as_names(agent_client, upstream):
