@@ -185,8 +185,10 @@
     var elt = detail.requestConfig && detail.requestConfig.elt;
     if (!detail.target || detail.target.id !== "results" || !elt || !elt.closest) return;
     if (!elt.closest(".pagination, .page-size")) return;
-    var caption = detail.target.querySelector("caption");
-    var top = detail.target.querySelector(".table-container") || detail.target;
+    var results = document.getElementById("results");  // after an outerHTML swap, target is the old element
+    if (!results) return;
+    var caption = results.querySelector("caption");
+    var top = results.querySelector(".table-container") || results;
     top.scrollIntoView({ block: "start" });
     if (caption) { caption.setAttribute("tabindex", "-1"); caption.focus({ preventScroll: true }); }
   });

@@ -36,6 +36,8 @@ def _pages(upstream) -> dict[str, str]:
         "customer ledger": f"/customers/{entry['CoworkerId']}/ledger/",
         "invoice": f"/invoices/{entry['CoworkerInvoiceId']}/",
         "find results": "/find/?q=inv-0004",
+        "find customers and businesses": "/find/?q=canal",
+        "customer invoices": f"/customers/{entry['CoworkerId']}/invoices/",
         "nothing found": "/find/?q=zzzz-nothing",
         "audit": "/audit/",
         "columns page": "/preferences/tables/payment_tokens/columns/?next=/payment-tokens/",
