@@ -54,10 +54,7 @@ class LedgerEntryTable(NexudusTable):
 
     id = tables.Column(verbose_name="Id", linkify=lambda record: record_url("ledger:detail", record.id))
     transaction_date = tables.Column(verbose_name="Transaction date", attrs={"td": {"class": "nowrap"}})
-    coworker_full_name = tables.Column(
-        verbose_name="Customer",
-        linkify=lambda record: record_url("ledger:customer", record.coworker_id) if record.coworker_id else None,
-    )
+    coworker_full_name = tables.Column(verbose_name="Customer")
     business_name = tables.Column(verbose_name="Business")
     invoice_number = tables.Column(verbose_name="Invoice number")
     description = tables.Column(verbose_name="Description", attrs={"td": {"class": "notes"}})

@@ -147,3 +147,29 @@ def test_axe_on_a_phone_finds_no_serious_violations_on_the_desk_pages(browser, l
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_phone_menu_has_quick_find_and_the_signed_in_person(browser, live_server, upstream, browser_sign_in):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    try:
+        browser_sign_in(phone, live_server.url, email="agent@sandbox.test")
+        phone.goto(f"{live_server.url}/payment-tokens/")
+        nav = phone.get_by_role("navigation", name="Main")
+        assert nav.bounding_box()["height"] < 80  # one row, not three
+        phone.locator(".phone-menu > summary").click()
+        expect(phone.locator(".phone-menu-user")).to_contain_text("agent@sandbox.test")
+        box = phone.get_by_label("Quick find (phone menu)")
+        box.fill("inv-1963")
+        with phone.expect_navigation():
+            box.press("Enter")
+        assert "/invoices/" in phone.url
+    finally:
+        context.close()
+
+
+def test_the_desktop_shows_the_nav_and_no_phone_menu(page, live_server, upstream, browser_sign_in):
+    browser_sign_in(page, live_server.url)
+    expect(page.locator(".phone-menu")).to_be_hidden()
+    expect(page.locator(".app-nav").get_by_role("link", name="Payment tokens")).to_be_visible()
