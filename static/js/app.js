@@ -178,6 +178,17 @@
     focusBefore = null;
   });
 
+  // --- Phone menu: templates/base.html's nav menu is open in the markup (no JavaScript: everything shows);
+  // on a narrow screen it starts folded, on a wide one it stays open (its summary is hidden there). -------
+  (function () {
+    var menu = document.querySelector("[data-nav-menu]");
+    if (!menu || !window.matchMedia) return;
+    var narrow = window.matchMedia("(max-width: 767px)");
+    function fit() { menu.open = !narrow.matches; }
+    fit();
+    if (narrow.addEventListener) narrow.addEventListener("change", fit);
+  })();
+
   // --- Paging: the new page starts at the table's top, and the keyboard focus is on its caption. ----------
   // Registered after the focus keeper above, so it has the last word for a page link or page size.
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -158,9 +158,10 @@ def test_the_phone_menu_has_quick_find_and_the_signed_in_person(browser, live_se
         phone.goto(f"{live_server.url}/payment-tokens/")
         nav = phone.get_by_role("navigation", name="Main")
         assert nav.bounding_box()["height"] < 80  # one row, not three
-        phone.locator(".phone-menu > summary").click()
-        expect(phone.locator(".phone-menu-user")).to_contain_text("agent@sandbox.test")
-        box = phone.get_by_label("Quick find (phone menu)")
+        expect(phone.get_by_role("link", name="Payment tokens")).to_be_hidden()  # folded at first
+        phone.locator(".nav-menu > summary").click()
+        expect(phone.locator(".nav-menu .user-email")).to_have_text("agent@sandbox.test")
+        box = phone.get_by_label("Quick find")
         box.fill("inv-1963")
         with phone.expect_navigation():
             box.press("Enter")
@@ -171,5 +172,5 @@ def test_the_phone_menu_has_quick_find_and_the_signed_in_person(browser, live_se
 
 def test_the_desktop_shows_the_nav_and_no_phone_menu(page, live_server, upstream, browser_sign_in):
     browser_sign_in(page, live_server.url)
-    expect(page.locator(".phone-menu")).to_be_hidden()
+    expect(page.locator(".nav-menu > summary")).to_be_hidden()
     expect(page.locator(".app-nav").get_by_role("link", name="Payment tokens")).to_be_visible()
