@@ -46,7 +46,7 @@ GET_PAGES = [
     GetPage("payment_tokens:list", "/payment-tokens/", PaymentTokenSearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("ledger:list", "/ledger-entries/", LedgerEntrySearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("audit:list", "/audit/", AuditFilterForm, {"can_view_all": False}, lenient=TABLE_PARAMS),
-    GetPage("invoices:find", "/find/", QuickFindForm, transactional=True),
+    GetPage("invoices:find", "/find/", QuickFindForm, lenient=("page",), transactional=True),
     GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", "export", *TABLE_PARAMS)),
     GetPage("ledger:standing", "/customers/{coworker}/ledger/standing/", lenient=("business",)),
     GetPage("ledger:pick-business", "/ledger-entries/pick/businesses/", lenient=("q",)),
@@ -67,6 +67,7 @@ PATH_ID_PAGES = {
     "ledger:standing": "/customers/{}/ledger/standing/",
     "invoices:invoice": "/invoices/{}/",
     "invoices:invoice-tokens": "/invoices/{}/tokens/",
+    "invoices:customer-invoices": "/customers/{}/invoices/",
 }
 POST_FORMS = {"payment_tokens:new", "ledger:new", "accounts:signin"}
 # Small POST endpoints without a form class: (url name, path, fields of the POST).
