@@ -80,6 +80,9 @@ class AuditedClient(NexudusClient):
     def get_invoice(self, invoice_id: int) -> Invoice:
         return self.wrapped.get_invoice(invoice_id)
 
+    def get_invoices(self, ids: list[int]) -> list[Invoice]:
+        return self.wrapped.get_invoices(ids)
+
     def search_coworkers(self, query: CoworkerQuery) -> Page[Coworker]:
         return self.wrapped.search_coworkers(query)
 

@@ -16,7 +16,7 @@ DETAIL_URLS = {
     "ledger_entry": "ledger:detail",
     "statement_import": "statements:results",
 }
-SUMMARY_PREVIEW = 80
+SUMMARY_PREVIEW = 160
 
 
 def record_url(resource: str, record_id: int | None) -> str | None:
@@ -45,11 +45,43 @@ def answer_words(record: AuditRecord) -> str:
     return answer.get("message") or answer.get("reason") or ""
 
 
+#: Query and body fields as people say them; others lose their underscores ("created_from" → "created from").
+FIELD_WORDS = {
+    "coworker_full_name": "customer",
+    "coworker_id": "customer id",
+    "coworker": "customer",
+    "business_name": "business",
+    "business_id": "business id",
+    "coworker_invoice_id": "invoice id",
+    "invoice_number": "invoice",
+    "payment_gateway": "gateway",
+}
+#: Paging and sorting say nothing about what was asked for.
+_PAGING = {"page", "size", "order_by", "descending"}
+_PLURALS = {"payment_token": "payment tokens", "ledger_entry": "ledger entries"}
+
+
+def _field_words(values: dict) -> str:
+    parts = []
+    for key, value in values.items():
+        if key in _PAGING or value in (None, "", [], {}):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        parts.append(f"{FIELD_WORDS.get(key, key.replace('_', ' '))} {shown}")
+    return ", ".join(parts)
+
+
 def request_words(record: AuditRecord) -> str:
+    """What was asked, in words: "Exported ledger entries: business Canal Works, code PAYM"."""
     summary = record.request_summary or {}
     if not isinstance(summary, dict):
         return str(summary)
-    return "; ".join(f"{key}: {value}" for key, value in summary.items())
+    if record.action == AuditRecord.Action.EXPORT:
+        what = _PLURALS.get(record.resource, record.resource.replace("_", " "))
+        filters = summary.get("filters")
+        words = _field_words(filters) if isinstance(filters, dict) else ""
+        return f"Exported {what}: {words}" if words else f"Exported all {what}"
+    return _field_words(summary)
 
 
 def _preview(text: str) -> str:
@@ -69,7 +101,9 @@ class AuditRecordTable(NexudusTable):
     record_id = tables.Column(verbose_name="Record ID")
     outcome = tables.Column(verbose_name="Outcome")
     answer = tables.Column(verbose_name="Nexudus answered", accessor="answer_summary", orderable=False)
-    request = tables.Column(verbose_name="Request", accessor="request_summary", orderable=False)
+    request = tables.Column(
+        verbose_name="Request", accessor="request_summary", orderable=False, attrs={"td": {"class": "notes"}}
+    )
     request_id = tables.Column(verbose_name="Request ID", orderable=False, attrs={"td": {"class": "request-id"}})
 
     class Meta(NexudusTable.Meta):

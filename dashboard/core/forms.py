@@ -3,6 +3,7 @@ submission key, and `apply_upstream_errors()` for Nexudus validation errors."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,9 @@ class SearchTextField(forms.CharField):
         super().__init__(**kwargs)
 
 
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A `datetime-local` input: read in the current time zone and returned as an aware datetime.
 
@@ -52,6 +56,30 @@ class LocalDateTimeField(forms.DateTimeField):
         result = super().to_python(value)
         check_year(result)
         return result
+
+
+class LocalDateField(LocalDateTimeField):
+    """A date filter (`<input type="date">`) meaning whole days in the current time zone: a "from" date is
+    the start of its day, a "to" date its end (`end_of_day=True`), so from 1 June to 1 June is all of 1 June.
+    A date and time (an older link or saved view) still means that exact minute."""
+
+    def __init__(self, *, end_of_day: bool = False, **kwargs: Any) -> None:
+        self.end_of_day = end_of_day
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("error_messages", {"invalid": "Enter a date, like 2025-01-31."})
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:
+        result = super().to_python(value)
+        if result is None or not _DATE_ONLY.fullmatch(str(value).strip()):
+            return result
+        if self.end_of_day:  # the last minute of the day: Nexudus's range filters are to the minute
+            return result.replace(hour=23, minute=59, second=59)
+        return result
+
+    def prepare_value(self, value: Any) -> Any:
+        # A bound value shows as its date (the widget cannot show a time); an exact time stays in the link.
+        return value.date() if isinstance(value, datetime) else value
 
 
 class EnumChoiceField(forms.TypedChoiceField):

@@ -1,5 +1,6 @@
-"""Quick find: one box for an invoice number, an invoice / ledger entry / payment token id, or the last
-4 characters of a payment token. Straight to the record when exactly one thing matches.
+"""Quick find: one box for an invoice number, an invoice / ledger entry / payment token id, the last 4
+characters of a payment token, a customer's name or email, or a business's name. Straight to the record
+when exactly one thing matches.
 
 What is searched (all at once, concurrently), and how matches rank:
 
@@ -10,6 +11,12 @@ What is searched (all at once, concurrently), and how matches rank:
    it even though "INV-000420" also contains it).
 3. Text of exactly 4 characters (after dropping a mask like "••••" or "****") is searched as the end of a
    payment token; only tokens that END with it count.
+
+2a. An invoice number typed without its leading zeros ("inv-1963", "1963") is a number: the digits are
+   searched, and an invoice whose number is those digits (after any prefix and zeros) is an exact match.
+   Typed zeros are taken literally ("INV-019" is the start of INV-01900 … INV-01999, listed in pages).
+4. Text with a letter in it, 3 characters or more, is also searched as part of a customer's full name,
+   a customer's email and a business's name (Coworker_FullName, Coworker_Email, Business_Name).
 
 Candidates are listed ids first (invoice, ledger entry, payment token), then invoice numbers, then
 tokens. A search that failed upstream is reported and stops the automatic jump (the answer may be
@@ -24,14 +31,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from dashboard.core.params import parse_id
 from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.core.templatetags.billing import money
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError, NexudusNotFound
-from dashboard.nexudus.queries import InvoiceQuery, PaymentTokenQuery
-from dashboard.nexudus.records import Invoice, LedgerEntry, PaymentToken
+from dashboard.nexudus.queries import BusinessQuery, CoworkerQuery, InvoiceQuery, PaymentTokenQuery
+from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, PaymentToken
 from dashboard.runtime.pool import fan_out
 
 from .verdict import day_words, invoice_verdict
@@ -42,12 +50,32 @@ INVOICE_LIMIT = 20
 TOKEN_SCAN = 100  # token search rows read to find the ones ending with the 4 characters
 _MASK = re.compile(r"^[•*·.…\s]+")
 
-KIND_LABELS = {"invoice": "Invoice", "ledger_entry": "Ledger entry", "payment_token": "Payment token"}
+NAME_LIMIT = 20
+NUMBER_MAX_LENGTH = 30
+# An invoice number as people say it: an optional prefix ("INV", "inv-"), then its digits.
+_NUMBERISH = re.compile(r"^(?:([A-Za-z]+)[-\s]?)?(\d+)$")
+
+KIND_LABELS = {
+    "customer": "Customer",
+    "business": "Business",
+    "invoice": "Invoice",
+    "ledger_entry": "Ledger entry",
+    "payment_token": "Payment token",
+}
+KIND_PLURALS = {
+    "customer": "Customers",
+    "business": "Businesses",
+    "invoice": "Invoices",
+    "ledger_entry": "Ledger entries",
+    "payment_token": "Payment tokens",
+}
+#: The order kinds are shown in, each a group of its own.
+KIND_ORDER = ("customer", "business", "invoice", "ledger_entry", "payment_token")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    kind: str  # invoice | ledger_entry | payment_token
+    kind: str  # one of KIND_LABELS
     id: int
     title: str
     detail: str
@@ -65,6 +93,20 @@ class FindResult:
     candidates: list[Candidate] = field(default_factory=list)
     problems: list[UpstreamProblem] = field(default_factory=list)
     more: bool = False  # a search had more matches than are listed
+    invoice_page: int = 1
+    invoice_pages: int = 1  # the invoice-number matches come in pages of INVOICE_LIMIT
+
+    @property
+    def groups(self) -> list[tuple[str, list[Candidate]]]:
+        """The candidates by kind, in KIND_ORDER, each kind once: (label, candidates)."""
+        by_kind: dict[str, list[Candidate]] = {}
+        for candidate in self.candidates:
+            by_kind.setdefault(candidate.kind, []).append(candidate)
+        return [
+            (KIND_LABELS[kind] if len(by_kind[kind]) == 1 else KIND_PLURALS[kind], by_kind[kind])
+            for kind in KIND_ORDER
+            if kind in by_kind
+        ]
 
     @property
     def only(self) -> Candidate | None:
@@ -77,16 +119,55 @@ class FindPlan:
     record_id: int | None
     number: str | None
     last_chars: str | None
+    name: str | None = None  # searched as a customer's name or email, and a business's name
+    # The invoice number as a number (prefix and zeros left out), when no zeros were typed: "1963".
+    numeric: tuple[str | None, int] | None = None
+
+
+def _numeric(text: str) -> tuple[str | None, int] | None:
+    """("INV", 1963) for "inv-1963" / (None, 1963) for "1963"; None when zeros were typed or not a number."""
+    match = _NUMBERISH.fullmatch(text)
+    if match is None or match.group(2).startswith("0"):
+        return None
+    prefix = match.group(1)
+    return (prefix.upper() if prefix else None, int(match.group(2)))
 
 
 def plan(text: str) -> FindPlan:
     """Which searches `text` calls for (see the module docstring)."""
     text = text.strip()
     record_id = parse_id(text)
-    number = text if len(text) >= NUMBER_MIN_LENGTH else None
+    numeric = _numeric(text) if len(text) >= NUMBER_MIN_LENGTH else None
+    number = (str(numeric[1]) if numeric else text) if len(text) >= NUMBER_MIN_LENGTH else None
     tail = _MASK.sub("", text)
     last_chars = tail if len(tail) == LAST_CHARS and not tail.isspace() else None
-    return FindPlan(record_id=record_id, number=number, last_chars=last_chars)
+    wordy = any(c.isalpha() for c in text) and _NUMBERISH.fullmatch(text) is None
+    name = text if len(text) >= NUMBER_MIN_LENGTH and wordy else None
+    return FindPlan(record_id=record_id, number=number, last_chars=last_chars, name=name, numeric=numeric)
+
+
+def looks_like_invoice_number(text: str) -> bool:
+    """A prefix of letters and then digits ("INV-01963", "inv 1963"): what an invoice number looks like."""
+    match = _NUMBERISH.fullmatch(text.strip())
+    return match is not None and match.group(1) is not None and len(text.strip()) <= NUMBER_MAX_LENGTH
+
+
+def invoice_number_matches(invoice_number: str | None, text: str) -> bool:
+    """Does `text` name `invoice_number` exactly: equal in any case, or the same number without zeros."""
+    text = text.strip()
+    numeric = _numeric(text)
+    if (invoice_number or "").casefold() == text.casefold():
+        return True
+    return numeric is not None and _is_number(invoice_number, numeric)
+
+
+def _is_number(invoice_number: str | None, numeric: tuple[str | None, int]) -> bool:
+    """Is `invoice_number` ("INV-01963") the number `numeric` names (("INV", 1963) or (None, 1963))?"""
+    match = _NUMBERISH.fullmatch((invoice_number or "").strip())
+    if match is None:
+        return False
+    prefix, value = numeric
+    return int(match.group(2)) == value and (prefix is None or (match.group(1) or "").upper() == prefix)
 
 
 # --- candidates ----------------------------------------------------------------------------------
@@ -135,6 +216,29 @@ def _entry_candidate(entry: LedgerEntry, why: str) -> Candidate:
     )
 
 
+def _customer_candidate(coworker: Coworker, why: str) -> Candidate:
+    parts = [coworker.email, coworker.invoicing_business_name or coworker.company_name]
+    return _candidate(
+        "customer",
+        coworker.id,
+        coworker.full_name or f"Customer {coworker.id} (no name given)",
+        parts,
+        why,
+        reverse("ledger:customer", args=[coworker.id]),
+    )
+
+
+def _business_candidate(business: Business, why: str) -> Candidate:
+    return _candidate(
+        "business",
+        business.id,
+        business.name or f"Business {business.id} (no name given)",
+        [business.country_name, business.currency_code],
+        why,
+        f"{reverse('ledger:list')}?{urlencode({'business': business.id})}",
+    )
+
+
 def _token_candidate(token: PaymentToken, why: str) -> Candidate:
     parts = [
         f"invoice {token.coworker_invoice_id}" if token.coworker_invoice_id else None,
@@ -161,8 +265,9 @@ def _get_or_none(getter: Callable[[int], Any], record_id: int) -> Any:
         return None
 
 
-def find_records(*, client: NexudusClient, text: str) -> FindResult:
-    """Every record `text` may name, searched concurrently. `text` must be validated (QuickFindForm)."""
+def find_records(*, client: NexudusClient, text: str, page: int = 1) -> FindResult:
+    """Every record `text` may name, searched concurrently. `text` must be validated (QuickFindForm).
+    `page`: which page of invoice-number matches (the only kind that runs to hundreds)."""
     wanted = plan(text)
     calls: dict[str, Callable[[], Any]] = {}
     if wanted.record_id is not None:
@@ -172,11 +277,22 @@ def find_records(*, client: NexudusClient, text: str) -> FindResult:
         calls["payment_token_id"] = lambda: _get_or_none(client.get_payment_token, rid)
     if wanted.number is not None:
         calls["invoice_number"] = lambda: client.search_invoices(
-            InvoiceQuery(invoice_number=wanted.number, size=INVOICE_LIMIT, order_by="invoice_number")
+            InvoiceQuery(invoice_number=wanted.number, size=INVOICE_LIMIT, page=page, order_by="invoice_number")
         )
     if wanted.last_chars is not None:
         calls["token_end"] = lambda: client.search_payment_tokens(
             PaymentTokenQuery(token=wanted.last_chars, size=TOKEN_SCAN, order_by="created_on", descending=True)
+        )
+    if wanted.name is not None:
+        name = wanted.name
+        calls["customer_name"] = lambda: client.search_coworkers(
+            CoworkerQuery(full_name=name, size=NAME_LIMIT, order_by="full_name")
+        )
+        calls["customer_email"] = lambda: client.search_coworkers(
+            CoworkerQuery(email=name, size=NAME_LIMIT, order_by="full_name")
+        )
+        calls["business_name"] = lambda: client.search_businesses(
+            BusinessQuery(name=name, size=NAME_LIMIT, order_by="name")
         )
     outcomes = fan_out(calls, client=client)
 
@@ -199,21 +315,45 @@ def find_records(*, client: NexudusClient, text: str) -> FindResult:
         candidates.append(_token_candidate(values["payment_token_id"], f"Payment token id {shown_id}"))
 
     seen = {(c.kind, c.id) for c in candidates}
+    for key, why in (
+        ("customer_name", f"Name contains “{wanted.name}”"),
+        ("customer_email", f"Email contains “{wanted.name}”"),
+    ):
+        if values.get(key) is not None:
+            found = values[key]
+            more = more or found.total_items > len(found.items)
+            candidates += [_customer_candidate(c, why) for c in found.items if ("customer", c.id) not in seen]
+            seen |= {("customer", c.id) for c in found.items}
+    if values.get("business_name") is not None:
+        found = values["business_name"]
+        more = more or found.total_items > len(found.items)
+        why = f"Business name contains “{wanted.name}”"
+        candidates += [_business_candidate(b, why) for b in found.items]
+
+    invoice_page, invoice_pages = 1, 1
     if values.get("invoice_number") is not None:
-        page = values["invoice_number"]
-        exact = [i for i in page.items if (i.invoice_number or "").casefold() == (wanted.number or "").casefold()]
-        matches = exact or page.items
-        more = more or (not exact and page.total_items > len(page.items))
+        found = values["invoice_number"]
+        exact = [i for i in found.items if invoice_number_matches(i.invoice_number, text)]
+        matches = exact or found.items
+        if not exact:
+            invoice_page, invoice_pages = found.page, max(found.total_pages, 1)
         why = "Invoice number" if exact else f"Invoice number contains “{wanted.number}”"
         candidates += [_invoice_candidate(i, why) for i in matches if ("invoice", i.id) not in seen]
         seen |= {("invoice", i.id) for i in matches}
 
     if values.get("token_end") is not None:
-        page = values["token_end"]
+        tokens = values["token_end"]
         end = (wanted.last_chars or "").casefold()
-        ending = [t for t in page.items if (t.token or "").casefold().endswith(end)]
-        more = more or page.total_items > len(page.items)
+        ending = [t for t in tokens.items if (t.token or "").casefold().endswith(end)]
+        more = more or tokens.total_items > len(tokens.items)
         why = f"Token ends with “{wanted.last_chars}”"
         candidates += [_token_candidate(t, why) for t in ending if ("payment_token", t.id) not in seen]
 
-    return FindResult(text=text, candidates=candidates, problems=problems, more=more)
+    return FindResult(
+        text=text,
+        candidates=candidates,
+        problems=problems,
+        more=more or invoice_pages > 1,
+        invoice_page=invoice_page,
+        invoice_pages=invoice_pages,
+    )

@@ -17,9 +17,28 @@ from dataclasses import dataclass
 from dashboard.core.problems import UpstreamProblem, describe_upstream_error
 from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
-from dashboard.nexudus.queries import LedgerEntryQuery, PaymentTokenQuery
+from dashboard.nexudus.queries import InvoiceQuery, LedgerEntryQuery, PaymentTokenQuery
 from dashboard.nexudus.records import Invoice, Page, PaymentToken
 from dashboard.runtime.pool import Outcome, fan_out
+
+from .find import invoice_number_matches, looks_like_invoice_number, plan
+from .verdict import invoice_verdict
+
+
+def invoice_numbered(*, client: NexudusClient, text: str) -> Invoice | None:
+    """The one invoice `text` is the number of, in any case, with or without its prefix and leading zeros
+    ("INV-01963", "inv-1963", "1963"); None when no invoice, or more than one, has that number. Text that
+    that does not look like an invoice number (letters, then digits) is not sent."""
+    text = text.strip()
+    if not looks_like_invoice_number(text):
+        return None
+    wanted = plan(text)
+    if wanted.number is None:
+        return None
+    found = client.search_invoices(InvoiceQuery(invoice_number=wanted.number, size=RELATED_LIMIT))
+    exact = [i for i in found.items if invoice_number_matches(i.invoice_number, text)]
+    return exact[0] if len(exact) == 1 else None
+
 
 #: More than any real invoice has; beyond it the page says so and links to the filtered list.
 RELATED_LIMIT = 100
@@ -82,6 +101,52 @@ def invoice_tokens(*, client: NexudusClient, invoice_id: int) -> Related:
         raise
     except NexudusError as error:
         return Related(items=[], error=error)
+
+
+def invoice_entries(*, client: NexudusClient, invoice_id: int) -> Related:
+    """The invoice's ledger entries (payments and charges), or why they could not be read."""
+    try:
+        page = client.search_ledger_entries(_entries_query(invoice_id))
+        return Related(items=page.items, total=page.total_items)
+    except NexudusAuthExpired:
+        raise
+    except NexudusError as error:
+        return Related(items=[], error=error)
+
+
+#: A customer's invoices read for their page; beyond it the page says so.
+CUSTOMER_INVOICE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class CustomerInvoice:
+    invoice: Invoice
+    verdict_kind: str
+    verdict_text: str
+
+
+def customer_invoices(*, client: NexudusClient, coworker_id: int) -> tuple[list[CustomerInvoice], int]:
+    """The customer's latest invoices with their verdicts, those still to pay first (one search), and how
+    many they have in all. Drafts, voids and credit notes come last: nothing is due on them."""
+    page = client.search_invoices(
+        InvoiceQuery(coworker_id=coworker_id, size=CUSTOMER_INVOICE_LIMIT, order_by="due_date", descending=True)
+    )
+    rows = [CustomerInvoice(i, (v := invoice_verdict(i)).kind, v.text) for i in page.items]
+    order = {"overdue": 0, "part_paid": 1, "unpaid": 2}
+    rows.sort(key=lambda row: order.get(row.verdict_kind, 3))  # stable: newest due first within each
+    return rows, page.total_items
+
+
+def invoice_token_section(*, client: NexudusClient, invoice_id: int) -> tuple[Related, Related]:
+    """The tokens (full records) and the entries they are explained against, read side by side."""
+    outcomes = fan_out(
+        {
+            "tokens": lambda: invoice_tokens(client=client, invoice_id=invoice_id),
+            "entries": lambda: invoice_entries(client=client, invoice_id=invoice_id),
+        },
+        client=client,
+    )
+    return outcomes["tokens"].get(), outcomes["entries"].get()
 
 
 def invoice_payments(*, client: NexudusClient, invoice_id: int, providers: bool = False) -> InvoicePayments:

@@ -82,3 +82,63 @@ def invoice_verdict(
         text = f"Part paid: {money(invoice.outstanding, currency)} of {money(invoice.total_amount)} outstanding"
         return Verdict("part_paid", f"{text}, {due}" if due else text)
     return Verdict("overdue" if overdue else "unpaid", f"Unpaid, {due}" if due else "Unpaid")
+
+
+@dataclass(frozen=True)
+class TokenNote:
+    """What one payment token on file means for the verdict, in words; `mismatch`: the invoice's payment
+    came through a different gateway than this token's provider (worth checking)."""
+
+    token_id: int
+    text: str
+    mismatch: bool = False
+
+
+def _same_provider(gateway: object, provider: object) -> bool:
+    return str(getattr(gateway, "label", gateway)).casefold() == str(getattr(provider, "label", provider)).casefold()
+
+
+def token_notes(tokens: Sequence[PaymentToken], entries: Sequence[LedgerEntry]) -> list[TokenNote]:
+    """Each token in words: a token is a way to take payment (a saved card or mandate), never a payment
+    itself; only a ledger credit pays the invoice. Tokens whose provider is not known yet say so."""
+    payments = [e for e in entries if e.credit > 0]
+    notes = []
+    for token in tokens:
+        provider = token.provider.label if token.provider is not None else None
+        when = f" on {day_words(token.created_on)}" if token.created_on else ""
+        what = f"A {provider} token" if provider else "A payment token"
+        if not payments:
+            notes.append(
+                TokenNote(
+                    token.id, f"{what} was recorded{when}; no payment has been recorded against this invoice yet."
+                )
+            )
+            continue
+        if provider is None:
+            notes.append(TokenNote(token.id, f"{what} was recorded{when}."))
+            continue
+        matching = [
+            e for e in payments if e.payment_gateway is not None and _same_provider(e.payment_gateway, provider)
+        ]
+        if matching:
+            paid = matching[-1]
+            day = f" on {day_words(paid.transaction_date)}" if paid.transaction_date else ""
+            notes.append(
+                TokenNote(
+                    token.id,
+                    f"{what} was recorded{when}; a {provider} payment of "
+                    f"{money(paid.credit, paid.currency_code)} was recorded{day}.",
+                )
+            )
+            continue
+        gateways = sorted({e.payment_gateway.label for e in payments if e.payment_gateway is not None})
+        through = " and ".join(gateways) if gateways else "no gateway given"
+        notes.append(
+            TokenNote(
+                token.id,
+                f"{what} was recorded{when}, but the payments against this invoice came through {through}, not "
+                f"{provider}: check which is right.",
+                mismatch=True,
+            )
+        )
+    return notes

@@ -9,16 +9,18 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
-from dashboard.core.htmx import vary_on_htmx, wants_fragment
-from dashboard.core.params import MAX_INT32
+from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+from dashboard.core.params import MAX_INT32, parse_int
 from dashboard.core.problems import upstream_problem_page
 
 from .find import find_records
 from .forms import QuickFindForm
-from .selectors import invoice_payments, invoice_tokens
-from .verdict import invoice_verdict
+from .selectors import customer_invoices, invoice_payments, invoice_token_section
+from .verdict import invoice_verdict, token_notes
 
 INVOICE_READ_ROLE = "CoworkerInvoice-Read"
+#: Quick find pages through invoice numbers 20 at a time; beyond this, typing more is the answer.
+FIND_MAX_PAGE = 1000
 
 
 def _invoice_links(invoice) -> dict[str, str]:
@@ -63,6 +65,7 @@ def invoice_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "entries": payments.entries,
         "providers_loaded": payments.providers_loaded,
         "verdict": invoice_verdict(invoice, payments.entries.items, payments.tokens.items),
+        "token_notes": token_notes(payments.tokens.items, payments.entries.items) if payments.providers_loaded else (),
         **_invoice_links(invoice),
     }
     return render(request, "invoices/invoice.html", context)
@@ -76,8 +79,9 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
     if not wants_fragment(request):
         return redirect(f"{reverse('invoices:invoice', args=[invoice_id])}?providers=1")
     _check_id(invoice_id)
-    tokens = invoice_tokens(client=nexudus_client(request), invoice_id=invoice_id)
+    tokens, entries = invoice_token_section(client=nexudus_client(request), invoice_id=invoice_id)
     context = {
+        "token_notes": token_notes(tokens.items, entries.items) if not entries.error else (),
         "tokens": tokens,
         "providers_loaded": True,
         "invoice_id": invoice_id,
@@ -87,13 +91,37 @@ def invoice_tokens_view(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @require_GET
+@vary_on_htmx
+@upstream_problem_page(title="Invoices of customer {coworker_id}", role="CoworkerInvoice-List")
+def customer_invoices_view(request: HttpRequest, coworker_id: int) -> HttpResponse:
+    """A customer's invoices, those to pay first, each with its verdict: loaded into their page after it
+    shows (one search); without htmx, a page of its own."""
+    if not 1 <= coworker_id <= MAX_INT32:
+        raise Http404("No such customer.")
+    rows, total = customer_invoices(client=nexudus_client(request), coworker_id=coworker_id)
+    context = {"rows": rows, "total": total, "coworker_id": coworker_id}
+    return render_page_or_fragment(request, "invoices/customer_invoices.html", "invoices", context)
+
+
+@require_GET
 def find_view(request: HttpRequest) -> HttpResponse:
     if not request.GET.get("q", "").strip():  # nothing typed yet: the box, no error
         return render(request, "invoices/find.html", {"form": QuickFindForm(), "result": None})
     form = QuickFindForm(request.GET)
     if not form.is_valid():
         return render(request, "invoices/find.html", {"form": form, "result": None}, status=400)
-    result = find_records(client=nexudus_client(request), text=form.cleaned_data["q"])
-    if result.only is not None:
+    page = parse_int(request.GET.get("page"), min_value=1, max_value=FIND_MAX_PAGE) or 1
+    text = form.cleaned_data["q"]
+    result = find_records(client=nexudus_client(request), text=text, page=page)
+    if result.only is not None and page == 1:
         return redirect(result.only.url)
-    return render(request, "invoices/find.html", {"form": form, "result": result})
+    pages = {
+        "previous": _find_url(text, result.invoice_page - 1) if result.invoice_page > 1 else None,
+        "next": _find_url(text, result.invoice_page + 1) if result.invoice_page < result.invoice_pages else None,
+    }
+    return render(request, "invoices/find.html", {"form": form, "result": result, "pages": pages})
+
+
+def _find_url(text: str, page: int) -> str:
+    query = {"q": text, **({"page": str(page)} if page > 1 else {})}
+    return f"{reverse('invoices:find')}?{urlencode(query)}"

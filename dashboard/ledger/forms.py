@@ -12,7 +12,14 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from dashboard.core.forms import EnumChoiceField, LocalDateTimeField, OneTimeKeyForm, SearchForm, SearchTextField
+from dashboard.core.forms import (
+    EnumChoiceField,
+    LocalDateField,
+    LocalDateTimeField,
+    OneTimeKeyForm,
+    SearchForm,
+    SearchTextField,
+)
 from dashboard.core.params import DecimalField, IdField, looks_like_id, parse_id
 from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.queries import LedgerEntryDraft, LedgerEntryQuery
@@ -181,12 +188,12 @@ class LedgerEntrySearchForm(SearchForm):
     credit_to = _range_amount("Credit to")
     balance_from = _range_amount("Balance from")
     balance_to = _range_amount("Balance to")
-    transaction_from = LocalDateTimeField(label="Transaction date from")
-    transaction_to = LocalDateTimeField(label="Transaction date to")
-    created_from = LocalDateTimeField(label="Created from")
-    created_to = LocalDateTimeField(label="Created to")
-    updated_from = LocalDateTimeField(label="Updated from")
-    updated_to = LocalDateTimeField(label="Updated to")
+    transaction_from = LocalDateField(label="Transaction date from")
+    transaction_to = LocalDateField(label="Transaction date to", end_of_day=True)
+    created_from = LocalDateField(label="Created from")
+    created_to = LocalDateField(label="Created to", end_of_day=True)
+    updated_from = LocalDateField(label="Updated from")
+    updated_to = LocalDateField(label="Updated to", end_of_day=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dashboard.core.forms import EnumChoiceField, LocalDateTimeField, OneTimeKeyForm, SearchForm, SearchTextField
+from dashboard.core.forms import EnumChoiceField, LocalDateField, OneTimeKeyForm, SearchForm, SearchTextField
 from dashboard.core.params import IdField
 from dashboard.nexudus.enums import RegularPaymentProvider
 from dashboard.nexudus.queries import PaymentTokenDraft, PaymentTokenQuery
@@ -54,7 +54,7 @@ class PaymentTokenSearchForm(SearchForm):
     provider = EnumChoiceField(RegularPaymentProvider, label="Provider")
     token = SearchTextField(label="Token")
     notes = SearchTextField(label="Notes")
-    created_from = LocalDateTimeField(label="Created from")
-    created_to = LocalDateTimeField(label="Created to")
-    updated_from = LocalDateTimeField(label="Updated from")
-    updated_to = LocalDateTimeField(label="Updated to")
+    created_from = LocalDateField(label="Created from")
+    created_to = LocalDateField(label="Created to", end_of_day=True)
+    updated_from = LocalDateField(label="Updated from")
+    updated_to = LocalDateField(label="Updated to", end_of_day=True)

@@ -18,13 +18,14 @@ from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.listing.search import render_search
-from dashboard.core.params import MAX_INT32, id_prefill
-from dashboard.core.problems import upstream_problem_page
+from dashboard.core.params import MAX_INT32, id_prefill, looks_like_id
+from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.invoices.selectors import invoice_numbered
 from dashboard.nexudus.records import PaymentToken
 
 from .forms import PaymentTokenForm, PaymentTokenSearchForm
-from .selectors import payment_token_get, payment_token_list
+from .selectors import payment_token_get, payment_token_rows, token_invoice
 from .services import payment_token_create
 from .tables import PaymentTokenTable
 
@@ -40,15 +41,31 @@ PURPOSE = "payment_tokens:create"
 @vary_on_htmx
 def payment_token_list_view(request: HttpRequest) -> HttpResponseBase:
     client = nexudus_client(request)
+    if (by_number := _invoice_id_for_number(request, client)) is not None:
+        return by_number
     return render_search(
         request,
         form_class=PaymentTokenSearchForm,
         table_class=PaymentTokenTable,
-        search=lambda query: payment_token_list(client=client, query=query),
+        search=lambda query: payment_token_rows(client=client, query=query),
         template_name="payment_tokens/list.html",
         role=LIST_ROLE,
         export=CsvExport(resource="payment_token", filename_prefix="payment-tokens", on_finished=record_export),
     )
+
+
+def _invoice_id_for_number(request: HttpRequest, client) -> HttpResponse | None:
+    """An invoice NUMBER typed in the "Invoice ID" filter is looked up: the same search with its id."""
+    typed = request.GET.get("coworker_invoice_id", "")
+    if not typed.strip() or looks_like_id(typed):
+        return None
+    invoice, _problem = attempt(lambda: invoice_numbered(client=client, text=typed), role="CoworkerInvoice-List")
+    if invoice is None:
+        return None  # the form says what an invoice id looks like
+    query = request.GET.copy()
+    query["coworker_invoice_id"] = str(invoice.id)
+    query.pop("page", None)
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 def _search_by_invoice_url(invoice_id: int | None) -> str:
@@ -123,7 +140,9 @@ def _get(request: HttpRequest, token_id: int) -> PaymentToken:
 @vary_on_htmx
 @upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    return render(request, "payment_tokens/detail.html", {"token": _get(request, token_id)})
+    token = _get(request, token_id)
+    invoice = token_invoice(client=nexudus_client(request), token=token)
+    return render(request, "payment_tokens/detail.html", {"token": token, "invoice": invoice})
 
 
 @never_cache

@@ -178,6 +178,32 @@
     focusBefore = null;
   });
 
+  // --- Phone menu: templates/base.html's nav menu is open in the markup (no JavaScript: everything shows);
+  // on a narrow screen it starts folded, on a wide one it stays open (its summary is hidden there). -------
+  (function () {
+    var menu = document.querySelector("[data-nav-menu]");
+    if (!menu || !window.matchMedia) return;
+    var narrow = window.matchMedia("(max-width: 767px)");
+    function fit() { menu.open = !narrow.matches; }
+    fit();
+    if (narrow.addEventListener) narrow.addEventListener("change", fit);
+  })();
+
+  // --- Paging: the new page starts at the table's top, and the keyboard focus is on its caption. ----------
+  // Registered after the focus keeper above, so it has the last word for a page link or page size.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    if (!detail.target || detail.target.id !== "results" || !elt || !elt.closest) return;
+    if (!elt.closest(".pagination, .page-size")) return;
+    var results = document.getElementById("results");  // after an outerHTML swap, target is the old element
+    if (!results) return;
+    var caption = results.querySelector("caption");
+    var top = results.querySelector(".table-container") || results;
+    top.scrollIntoView({ block: "start" });
+    if (caption) { caption.setAttribute("tabindex", "-1"); caption.focus({ preventScroll: true }); }
+  });
+
   // A menu replaced by the server (a saved view deleted) keeps the keyboard focus on its button.
   document.addEventListener("htmx:afterSwap", function (event) {
     var swapped = event.detail.target;

@@ -258,3 +258,27 @@ def test_the_audited_client_answers_for_every_public_method_of_the_client():
 
     public = {name for name, _ in inspect.getmembers(NexudusClient, inspect.isfunction) if not name.startswith("_")}
     assert public and all(name in AuditedClient.__dict__ for name in public), public - set(AuditedClient.__dict__)
+
+
+def test_an_export_request_is_in_words_not_a_raw_dict():
+    from dashboard.audit.models import AuditRecord
+    from dashboard.audit.tables import request_words
+
+    record = AuditRecord(
+        action=AuditRecord.Action.EXPORT,
+        resource="ledger_entry",
+        request_summary={
+            "filters": {"business_name": "Canal Works", "code": "PAYM", "page": 1, "size": 1000},
+            "max_rows": 20000,
+        },
+    )
+    assert request_words(record) == "Exported ledger entries: business Canal Works, code PAYM"
+    record.request_summary = {"filters": {}, "max_rows": 20000}
+    assert request_words(record) == "Exported all ledger entries"
+    record = AuditRecord(
+        action=AuditRecord.Action.CREATE,
+        resource="payment_token",
+        request_summary={"coworker_invoice_id": 301963, "provider": "Stripe", "token": "••••9876"},
+    )
+    assert request_words(record) == "invoice id 301963, provider Stripe, token ••••9876"
+    assert "{" not in request_words(record)

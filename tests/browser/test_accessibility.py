@@ -36,6 +36,8 @@ def _pages(upstream) -> dict[str, str]:
         "customer ledger": f"/customers/{entry['CoworkerId']}/ledger/",
         "invoice": f"/invoices/{entry['CoworkerInvoiceId']}/",
         "find results": "/find/?q=inv-0004",
+        "find customers and businesses": "/find/?q=canal",
+        "customer invoices": f"/customers/{entry['CoworkerId']}/invoices/",
         "nothing found": "/find/?q=zzzz-nothing",
         "audit": "/audit/",
         "columns page": "/preferences/tables/payment_tokens/columns/?next=/payment-tokens/",
@@ -106,6 +108,7 @@ def test_no_page_scrolls_sideways_on_a_390_px_phone(browser, live_server, upstre
             widths[name] = phone.evaluate("document.documentElement.scrollWidth")
         # Menus open on a phone stay on the screen too.
         phone.goto(f"{live_server.url}/payment-tokens/")
+        phone.locator(".nav-menu > summary").click()  # on a phone the nav (saved views too) is in the menu
         phone.locator("#saved-views-menu > summary").click()
         phone.locator("#column-chooser-payment_tokens > summary").click()
         phone.locator(".column-choices").wait_for()

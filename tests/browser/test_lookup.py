@@ -21,7 +21,7 @@ def test_an_agent_pastes_an_invoice_number_and_reads_the_verdict(page, live_serv
     page.goto(f"{live_server.url}/")
 
     page.keyboard.press("/")  # the documented shortcut focuses the box
-    box = page.get_by_label("Find an invoice, payment or ledger entry")
+    box = page.get_by_label("Find an invoice, payment, ledger entry or customer")
     expect(box).to_be_focused()
     page.keyboard.insert_text(f" {invoice['InvoiceNumber']} ")  # pasted, stray spaces and all
     with page.expect_navigation():
@@ -48,7 +48,7 @@ def test_an_agent_pastes_an_invoice_number_and_reads_the_verdict(page, live_serv
 def test_several_matches_are_listed_and_one_click_opens_the_invoice(page, live_server, upstream, browser_sign_in):
     browser_sign_in(page, live_server.url, email="agent@sandbox.test")
     page.goto(f"{live_server.url}/")
-    page.get_by_label("Find an invoice, payment or ledger entry").fill("inv-0004")
+    page.get_by_label("Find an invoice, payment, ledger entry or customer").fill("inv-0004")
     with page.expect_navigation():
         page.get_by_role("button", name="Find").click()
     assert page.get_by_role("heading", name="10 matches for “inv-0004”").is_visible()

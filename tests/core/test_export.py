@@ -101,15 +101,15 @@ def test_a_multi_page_export_is_the_union_of_the_pages_masked_and_neutralised(op
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'attachment; filename="payment-tokens-' in response["Content-Disposition"]
     header, rows = read_csv(response)
-    assert header[:3] == ["Id", "Coworker invoice ID", "Token (masked)"]
+    assert header[:6] == ["Id", "Invoice number", "Invoice ID", "Customer", "Provider", "Token (masked)"]
     assert [int(r[0]) for r in rows] == [r["Id"] for r in expected]  # every page, in the table's sort
     pages = -(-len(expected) // 5)
     assert upstream.counters()["by_endpoint"][f"GET {TOKENS_API}"] == pages
     by_id = {int(r[0]): r for r in rows}
     for record in expected:
-        assert by_id[record["Id"]][2].endswith(record["Token"][-4:]) and record["Token"] not in by_id[record["Id"]][2]
-    assert by_id[expected[0]["Id"]][3] != FORMULA
-    assert f"'{FORMULA}" in {r[3] for r in rows}
+        assert by_id[record["Id"]][5].endswith(record["Token"][-4:]) and record["Token"] not in by_id[record["Id"]][5]
+    assert by_id[expected[0]["Id"]][6] != FORMULA
+    assert f"'{FORMULA}" in {r[6] for r in rows}
     row = AuditRecord.objects.get(action="export")
     assert (row.outcome, row.resource, row.answer_summary["rows"], row.answer_summary["complete"]) == (
         "success",

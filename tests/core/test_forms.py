@@ -93,7 +93,7 @@ def test_search_form_fields_get_debounced_htmx_attributes():
     assert token["hx-get"] == "/payment-tokens/"
     assert form.fields["provider"].widget.attrs["hx-trigger"] == "change"
     assert form.fields["created_from"].widget.attrs["hx-trigger"] == "change"
-    assert 'type="datetime-local"' in str(form["created_from"])
+    assert 'type="date"' in str(form["created_from"])
 
 
 def test_every_search_field_has_a_label():
@@ -142,3 +142,27 @@ def test_base_classes_are_usable_on_their_own():
     form = Minimal({"q": "a", "n": ""})
     assert form.is_valid()
     assert form.to_query(page=1) == {"q": "a", "page": 1}
+
+
+def test_date_filters_are_whole_days_in_the_persons_time_zone(settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    london = ZoneInfo("Europe/London")
+    with timezone.override(london):
+        form = PaymentTokenSearchForm({"created_from": "2026-06-01", "created_to": "2026-06-01"})
+        assert form.is_valid(), form.errors
+        low, high = form.cleaned_data["created_from"], form.cleaned_data["created_to"]
+    assert low == datetime(2026, 6, 1, 0, 0, tzinfo=london)
+    assert high == datetime(2026, 6, 1, 23, 59, 59, tzinfo=london)  # the same day is the whole day
+
+
+def test_a_date_filter_still_reads_an_exact_time_from_an_older_link():
+    form = PaymentTokenSearchForm({"created_from": "2026-06-01T10:00"})
+    assert form.is_valid() and (form.cleaned_data["created_from"].hour, form.cleaned_data["created_from"].minute) == (
+        10,
+        0,
+    )
+    assert not PaymentTokenSearchForm({"created_to": "2026-02-30"}).is_valid()

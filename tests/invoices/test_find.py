@@ -3,6 +3,9 @@ listed with their kind; nothing found says what to try; invalid input never reac
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from .helpers import INVOICES_API, LEDGER_API, TOKENS_API, invoices
@@ -15,7 +18,7 @@ def _first(upstream, path: str, **params) -> dict:
 def test_home_page_has_the_search_box_focused_by_slash(agent_client, upstream):
     page = agent_client.get("/").content.decode()
     assert 'action="/find/"' in page and "data-search-focus" in page
-    assert "Find an invoice, payment or ledger entry" in page
+    assert "Find an invoice, payment, ledger entry or customer" in page
 
 
 @pytest.mark.parametrize("typed", ["{number}", "{lower}", "  {number}  "])
@@ -177,3 +180,71 @@ def test_what_each_input_is_searched_as(text, record_id, number, last):
 
     wanted = plan(text)
     assert (wanted.record_id, wanted.number, wanted.last_chars) == (record_id, number, last)
+
+
+COWORKERS_API = "/api/spaces/coworkers"
+
+
+def _invoice_numbered(upstream, number: str) -> dict:
+    return invoices(upstream, CoworkerInvoice_InvoiceNumber=number)[0]
+
+
+@pytest.mark.parametrize("typed", ["inv-1963", "INV1963", " inv 1963 "])
+def test_an_invoice_number_without_its_zeros_goes_to_the_invoice(agent_client, upstream, typed):
+    invoice = _invoice_numbered(upstream, "INV-01963")
+    response = agent_client.get("/find/", {"q": typed})
+    assert (response.status_code, response.get("Location")) == (302, f"/invoices/{invoice['Id']}/"), typed
+
+
+def test_digits_alone_are_an_exact_invoice_number_too(agent_client, upstream):
+    invoice = _invoice_numbered(upstream, "INV-01963")
+    response = agent_client.get("/find/", {"q": "1963"})
+    if response.status_code == 302:
+        assert response["Location"] == f"/invoices/{invoice['Id']}/"
+        return
+    # Also an id or a token's last 4: INV-01963 is the one invoice listed, as an exact number.
+    page = response.content.decode()
+    assert re.findall(r'<a href="/invoices/(\d+)/">INV-', page) == [str(invoice["Id"])]
+    assert "Matched: Invoice number<" in page
+
+
+def test_typed_zeros_are_part_of_the_number_and_many_matches_come_in_pages(agent_client, upstream):
+    expected = {r["Id"] for r in invoices(upstream, CoworkerInvoice_InvoiceNumber="INV-019")}
+    assert len(expected) > 20
+    seen: set[int] = set()
+    url, params = "/find/", {"q": "INV-019"}
+    for _ in range(20):
+        page = agent_client.get(url, params).content.decode()
+        seen |= {int(i) for i in re.findall(r'href="/invoices/(\d+)/"', page)}
+        nxt = re.search(r'href="([^"]+)" rel="next"', page)
+        if not nxt:
+            break
+        url, params = unescape(nxt.group(1)), None
+    assert seen == expected
+    assert "Invoices page 1 of" in agent_client.get("/find/", {"q": "INV-019"}).content.decode()
+
+
+def test_a_customer_is_found_by_name_and_by_email_with_the_facts_that_tell_them_apart(agent_client, upstream):
+    coworker = upstream.api("GET", COWORKERS_API, params={"size": 1}).json()["Records"][0]
+    for typed in (coworker["FullName"].lower(), coworker["Email"].upper()):
+        response = agent_client.get("/find/", {"q": typed})
+        if response.status_code == 302:  # the only match: straight to their page
+            assert response["Location"] == f"/customers/{coworker['Id']}/ledger/", typed
+            continue
+        page = response.content.decode()
+        assert f'href="/customers/{coworker["Id"]}/ledger/"' in page, typed
+        assert coworker["Email"] in page and re.search(r">Customers? <small>", page), typed
+
+
+def test_part_of_a_name_lists_customers_and_businesses_grouped_by_kind(agent_client, upstream):
+    response = agent_client.get("/find/", {"q": "canal works"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"<h3[^>]*>Business(es)? <small>", page)
+    assert 'href="/ledger-entries/?business=' in page
+
+
+def test_numbers_are_not_searched_as_names(agent_client, upstream):
+    upstream.reset_counters()
+    agent_client.get("/find/", {"q": "inv-1963"})
+    assert f"GET {COWORKERS_API}" not in upstream.counters()["by_endpoint"]

@@ -46,7 +46,7 @@ GET_PAGES = [
     GetPage("payment_tokens:list", "/payment-tokens/", PaymentTokenSearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("ledger:list", "/ledger-entries/", LedgerEntrySearchForm, lenient=TABLE_PARAMS, is_table=True),
     GetPage("audit:list", "/audit/", AuditFilterForm, {"can_view_all": False}, lenient=TABLE_PARAMS),
-    GetPage("invoices:find", "/find/", QuickFindForm, transactional=True),
+    GetPage("invoices:find", "/find/", QuickFindForm, lenient=("page",), transactional=True),
     GetPage("ledger:customer", "/customers/{coworker}/ledger/", lenient=("business", "export", *TABLE_PARAMS)),
     GetPage("ledger:standing", "/customers/{coworker}/ledger/standing/", lenient=("business",)),
     GetPage("ledger:pick-business", "/ledger-entries/pick/businesses/", lenient=("q",)),
@@ -72,6 +72,7 @@ PATH_ID_PAGES = {
     "statements:progress": "/statements/{}/progress/",
     "statements:results": "/statements/{}/results/",
     "statements:results-csv": "/statements/{}/results.csv",
+    "invoices:customer-invoices": "/customers/{}/invoices/",
 }
 POST_FORMS = {"payment_tokens:new", "ledger:new", "accounts:signin"}
 # Small POST endpoints without a form class: (url name, path, fields of the POST).
@@ -93,6 +94,11 @@ def _get_cases():
         names = list(page.form_class.base_fields) if page.form_class else []
         for name in [*names, *page.lenient]:
             yield pytest.param(page, name, id=f"{page.url_name}-{name}")
+
+
+#: Reads a listing makes beyond its one search: the payment token rows batch-read their tokens (provider)
+#: and invoices (number, customer), one call each per page (payment_tokens.selectors.payment_token_rows).
+RELATED_READS = {"payment_tokens:list": 2, "/payment-tokens/": 2}
 
 
 def _calls(upstream) -> int:
@@ -186,7 +192,7 @@ def test_query_parameter_never_breaks_the_page_nor_reaches_nexudus_when_invalid(
                 problems.append(f"{label}: a {type(form.fields[name]).__name__} accepted garbage")
         elif page.is_table and response.status_code != 200:
             problems.append(f"{label}: a lenient table parameter answered {response.status_code}")
-        if page.is_table and response.status_code == 200 and spent > 2:
+        if page.is_table and response.status_code == 200 and spent > 2 + RELATED_READS.get(page.url_name, 0):
             problems.append(f"{label}: {spent} upstream calls for one search render")
         if page.is_table and name in TABLE_PARAMS and html.count("<tr") > max(settings.TABLE_PAGE_SIZES) + 1:
             problems.append(f"{label}: more rows than the largest page size")
@@ -210,7 +216,7 @@ def test_unknown_parameters_are_ignored_and_not_passed_to_nexudus(ops_client, up
     before = _calls(upstream)
     hostile = ops_client.get(path, data, HTTP_HX_REQUEST="true")
     assert hostile.status_code == 200
-    assert _calls(upstream) - before == 1
+    assert _calls(upstream) - before == 1 + RELATED_READS.get(path, 0)
     assert hostile.content == plain.content  # the same first page, in the same order
     assert not any(name in hostile["HX-Push-Url"] for name in UNKNOWN_PARAMS)
 

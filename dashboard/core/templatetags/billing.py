@@ -17,9 +17,30 @@ register = template.Library()
 
 # ISO 4217 minor units that differ from 2 (the common case).
 _CURRENCY_PLACES = {
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
-    "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "UYI": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
 }
 
 
@@ -153,4 +174,21 @@ def when_ago(value: object) -> str:
     """The exact local date and time, then how long ago in words: for record pages."""
     if not isinstance(value, datetime):
         return when(value)
-    return format_html('{} <small class="ago">({})</small>', when(value), relative_words(_localise(value)))
+    words = relative_words(_localise(value))
+    if words == _localise(value).strftime("%d %b %Y"):  # beyond 30 days the words are the date: say it once
+        return when(value)
+    return format_html('{} <small class="ago">({})</small>', when(value), words)
+
+
+@register.filter
+def day(value: object) -> str:
+    """A date that has no meaningful time (a due date): '15 Jan 2025', the exact moment in `title`."""
+    if isinstance(value, datetime):
+        local = _localise(value)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(),
+            local.strftime("%d %b %Y, %H:%M:%S %Z"),
+            local.strftime("%d %b %Y"),
+        )
+    return when(value)
