@@ -13,8 +13,8 @@ from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.cells import ExportColumn
 from dashboard.core.export.response import csv_export_response
-from dashboard.core.forms import MAX_INT32
 from dashboard.core.htmx import wants_fragment
+from dashboard.core.params import MAX_INT32
 from dashboard.core.problems import describe_upstream_error
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusError
 from dashboard.nexudus.queries import LedgerEntryQuery
