@@ -20,14 +20,15 @@ from django.views.decorators.http import require_http_methods
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
-from dashboard.core.params import id_prefill
+from dashboard.core.params import id_prefill, parse_decimal, parse_id
 from dashboard.core.problems import attempt, form_problem
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.errors import NexudusError
 from dashboard.nexudus.records import Business, Coworker, Invoice
 
-from .forms import LedgerEntryForm
-from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
+from .forms import MAX_AMOUNT, LedgerEntryForm
+from .selectors import EntryParties, entry_parties, ledger_entry_get, party_labels, with_current_balance
 from .services import BalanceMoved, LedgerBusy, ledger_entry_create
 from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
 
@@ -57,7 +58,7 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 @vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
+        return _render(request, "form", form=LedgerEntryForm(initial=_prefill(request)))
 
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")
@@ -99,6 +100,37 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
         _remember_parties(request, key, fingerprint, parties)
         return _review(request, form, parties, changed=action == "confirm")
     return _confirm(request, form, parties, client)
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """What a link to the form fills in (`?coworker_invoice_id=…&credit=…&payment_gateway=…`), with the
+    names of the records it names read from Nexudus (an invoice alone brings its customer and business).
+    Anything invalid is left out: a prefill is a convenience, the form validates what is sent."""
+    params = request.GET
+    initial: dict[str, Any] = id_prefill(params, PREFILL)
+    for name in ("debit", "credit"):
+        if (amount := parse_decimal(params.get(name), min_value=Decimal("0"), max_value=MAX_AMOUNT)) is not None:
+            initial[name] = amount
+    gateway = parse_id(params.get("payment_gateway"))
+    if gateway is not None and gateway in {member.value for member in PaymentProvider}:
+        initial["payment_gateway"] = gateway
+    for name, limit in (("description", 255), ("code", 50)):
+        text = params.get(name)
+        if isinstance(text, str) and text.strip() and len(text) <= limit and "\x00" not in text:
+            initial[name] = text.strip()
+    if any(name in initial for name in PREFILL):
+        labels, _problem = attempt(
+            lambda: party_labels(
+                client=nexudus_client(request),
+                business_id=initial.get("business_id"),
+                coworker_id=initial.get("coworker_id"),
+                coworker_invoice_id=initial.get("coworker_invoice_id"),
+            )
+        )
+        if labels is not None:
+            initial = {**labels.ids, **initial}
+            initial.update({f"{name}_label": label for name, label in labels.labels.items()})
+    return initial
 
 
 # --- the balance a review showed: the save writes on top of it, or stops (see services) ----------------
@@ -202,6 +234,7 @@ def _review(
     balance it shows is the one the save will build on."""
     data = form.cleaned_data
     _remember_balance(request, form, parties.balance_before)
+    _carry_names(form, parties)
     summary = entry_summary(
         debit=data["debit"],
         credit=data["credit"],
@@ -233,6 +266,21 @@ def _review(
         balance_after=parties.balance_before + form.net_change,
         moved_note=balance_moved_note(moved, parties.currency_code) if moved else "",
     )
+
+
+def _carry_names(form: LedgerEntryForm, parties: EntryParties) -> None:
+    """The names the review read go into its hidden fields, so "Change the details" shows them."""
+    names = {
+        "business_id_label": parties.business.name,
+        "coworker_id_label": parties.coworker.full_name,
+        "coworker_invoice_id_label": (parties.invoice.invoice_number or f"Invoice {parties.invoice.id}")
+        if parties.invoice
+        else "",
+    }
+    data = form.data.copy()
+    for name, label in names.items():
+        data[name] = label or ""
+    form.data = data
 
 
 def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
@@ -273,6 +321,16 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     return _review(request, form, parties, problem=problem)
 
 
+def _another_url(*, form_context) -> str:
+    """ "Record another entry" for the same customer, business and invoice (a plain link starts empty)."""
+    if form_context is None:
+        return reverse("ledger:new")
+    params = {"coworker_id": form_context.coworker_id, "business_id": form_context.business_id}
+    if form_context.coworker_invoice_id:
+        params["coworker_invoice_id"] = form_context.coworker_invoice_id
+    return f"{reverse('ledger:new')}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
 def _kept(written: list, write):
     written.append(write)
     return write
@@ -289,6 +347,7 @@ def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: s
     return _render(
         request,
         "done",
+        another_url=_another_url(form_context=entry),
         outcome=outcome,
         entry=entry,
         problem=problem,

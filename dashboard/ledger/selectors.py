@@ -355,3 +355,53 @@ def invoice_search(*, client: NexudusClient, text: str, coworker_id: int | None 
         )
     ).items
     return _with_exact(client.get_invoice, text, found)
+
+
+@dataclass(frozen=True)
+class PartyLabels:
+    """The names a prefilled entry form shows next to its ids (an id left out when it could not be read),
+    and the ids an invoice alone implies (its customer and business)."""
+
+    ids: dict[str, int]
+    labels: dict[str, str]
+    invoice: Invoice | None = None
+
+
+def party_labels(
+    *, client: NexudusClient, business_id: int | None, coworker_id: int | None, coworker_invoice_id: int | None
+) -> PartyLabels:
+    """Read the names of the records a link names, side by side. A failed read leaves that name out: a
+    prefill is a convenience, and the review step reads every record again anyway."""
+    calls: dict[str, Callable[[], Any]] = {}
+    if coworker_invoice_id is not None:
+        calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
+    if coworker_id is not None:
+        calls["coworker"] = lambda: client.get_coworker(coworker_id)
+    if business_id is not None:
+        calls["business"] = lambda: client.get_business(business_id)
+    outcomes = fan_out(calls, client=client) if calls else {}
+    ids: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    invoice = outcomes["invoice"].value if "invoice" in outcomes and outcomes["invoice"].ok else None
+    if invoice is not None:
+        ids["coworker_invoice_id"] = invoice.id
+        labels["coworker_invoice_id"] = _invoice_label(invoice)
+        if invoice.coworker_id is not None and coworker_id is None:
+            ids["coworker_id"] = invoice.coworker_id
+            labels["coworker_id"] = invoice.coworker_full_name or ""
+        if invoice.business_id is not None and business_id is None:
+            ids["business_id"] = invoice.business_id
+            labels["business_id"] = invoice.business_name or ""
+    if "coworker" in outcomes and outcomes["coworker"].ok:
+        coworker = outcomes["coworker"].get()
+        labels["coworker_id"] = coworker.full_name or ""
+        if business_id is None and "business_id" not in ids and coworker.invoicing_business_id is not None:
+            ids["business_id"] = coworker.invoicing_business_id
+            labels["business_id"] = coworker.invoicing_business_name or ""
+    if "business" in outcomes and outcomes["business"].ok:
+        labels["business_id"] = outcomes["business"].get().name or ""
+    return PartyLabels(ids=ids, labels={name: label for name, label in labels.items() if label}, invoice=invoice)
+
+
+def _invoice_label(invoice: Invoice) -> str:
+    return invoice.invoice_number or f"Invoice {invoice.id}"

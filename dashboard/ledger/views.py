@@ -157,6 +157,7 @@ class PickerOption:
     label: str
     detail: str = ""
     business_id: int | None = None  # a customer's invoicing business, offered to the business picker
+    business_name: str = ""
 
 
 def _picker(request: HttpRequest, find, *, allow_empty: bool = False) -> HttpResponse:
@@ -190,6 +191,7 @@ def pick_coworker_view(request: HttpRequest) -> HttpResponse:
                 c.full_name or f"Customer {c.id}",
                 c.email or c.company_name or "",
                 business_id=c.invoicing_business_id,
+                business_name=c.invoicing_business_name or "",
             )
             for c in coworker_search(client=client, text=text)
         ],
