@@ -110,6 +110,7 @@ def mask_token(token: str | None) -> str:
 
 # --- records ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a Nexudus search, as the envelope describes it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,12 +20,14 @@ from dashboard.core.export.response import CsvExport
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from dashboard.core.listing.search import render_search
 from dashboard.core.params import MAX_INT32, id_prefill
-from dashboard.core.problems import upstream_problem_page
+from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.enums import ledger_gateway_for
+from dashboard.nexudus.queries import PaymentTokenDraft
 from dashboard.nexudus.records import PaymentToken
 
 from .forms import PaymentTokenForm, PaymentTokenSearchForm
-from .selectors import payment_token_get, payment_token_list
+from .selectors import payment_token_get, payment_token_list, token_invoice
 from .services import payment_token_create
 from .tables import PaymentTokenTable
 
@@ -34,6 +37,7 @@ CREATE_ROLE = "CoworkerInvoicePaymentToken-Create"
 LIST_ROLE = "CoworkerInvoicePaymentToken-List"
 READ_ROLE = "CoworkerInvoicePaymentToken-Read"
 PURPOSE = "payment_tokens:create"
+PREFILL = ("coworker_invoice_id",)
 
 
 @require_GET
@@ -64,7 +68,7 @@ def _search_by_invoice_url(invoice_id: int | None) -> str:
 def payment_token_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Links from the invoice page open the form with that invoice filled in.
-        form = PaymentTokenForm(initial=id_prefill(request.GET, ["coworker_invoice_id"]))
+        form = PaymentTokenForm(initial=id_prefill(request.GET, PREFILL))
         return _render_create(request, form)
     form = PaymentTokenForm(request.POST)
     if not form.is_valid():
@@ -82,7 +86,7 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
         ),
     )
     if outcome.succeeded:
-        return _created(request, outcome)
+        return _created(request, outcome, draft)
     check_url = _search_by_invoice_url(draft.coworker_invoice_id)
     problem = problem_for_outcome(
         outcome,
@@ -102,10 +106,43 @@ def _render_create(request: HttpRequest, form: PaymentTokenForm, **context) -> H
     return render_page_or_fragment(request, "payment_tokens/new.html", "create", context)
 
 
-def _created(request: HttpRequest, outcome: SubmissionOutcome) -> HttpResponse:
+def _next_steps(request: HttpRequest, invoice_id: int | None, provider: object) -> dict[str, Any]:
+    """Where a saved token leads: its invoice, the invoice's customer, and the ledger form for recording
+    the payment with customer, business, invoice, what is outstanding and the gateway filled in."""
+    if invoice_id is None:
+        return {}
+    invoice, _problem = attempt(lambda: token_invoice(client=nexudus_client(request), invoice_id=invoice_id))
+    params: dict[str, Any] = {"coworker_invoice_id": invoice_id, "code": "PAYM"}
+    gateway = ledger_gateway_for(provider)
+    if gateway is not None:
+        params["payment_gateway"] = gateway.value
+    steps: dict[str, Any] = {"next_invoice_id": invoice_id, "next_invoice": invoice}
+    if invoice is not None:
+        params.update({"coworker_id": invoice.coworker_id, "business_id": invoice.business_id})
+        if invoice.outstanding > 0:
+            params["credit"] = invoice.outstanding
+        params["description"] = f"Payment for invoice {invoice.invoice_number or invoice.id}"
+        if invoice.coworker_id is not None:
+            steps["customer_url"] = reverse("ledger:customer", args=[invoice.coworker_id]) + (
+                f"?{urlencode({'business': invoice.business_id})}" if invoice.business_id else ""
+            )
+    query = urlencode({name: value for name, value in params.items() if value is not None})
+    steps["record_payment_url"] = f"{reverse('ledger:new')}?{query}"
+    return steps
+
+
+def _created(request: HttpRequest, outcome: SubmissionOutcome, draft: PaymentTokenDraft) -> HttpResponse:
     again = outcome.status == "duplicate"
     if wants_fragment(request):
-        return _render_create(request, PaymentTokenForm(), created=outcome, duplicate=again)
+        # "Record another" keeps the invoice: the next token is most often for the same one.
+        again_form = PaymentTokenForm(initial={"coworker_invoice_id": draft.coworker_invoice_id})
+        return _render_create(
+            request,
+            again_form,
+            created=outcome,
+            duplicate=again,
+            **_next_steps(request, draft.coworker_invoice_id, draft.provider),
+        )
     if again:
         messages.info(request, f"This form was already sent: {outcome.result_label} was created then.")
     else:
@@ -123,7 +160,9 @@ def _get(request: HttpRequest, token_id: int) -> PaymentToken:
 @vary_on_htmx
 @upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    return render(request, "payment_tokens/detail.html", {"token": _get(request, token_id)})
+    token = _get(request, token_id)
+    context = {"token": token, **_next_steps(request, token.coworker_invoice_id, token.provider)}
+    return render(request, "payment_tokens/detail.html", context)
 
 
 @never_cache

@@ -3,7 +3,10 @@ throttling, outcome-unknown, and exactly one record per form whatever the clicks
 
 from __future__ import annotations
 
+import re
 import time
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -54,7 +57,31 @@ def test_htmx_create_confirms_with_a_link_and_a_fresh_form(ops_client, upstream)
     assert 'id="create-area"' in html
     assert 'href="/payment-tokens/' in html and "Saved:" in html
     assert key not in html  # the next entry gets a new one-time key
-    assert 'name="coworker_invoice_id"' in html and 'value="300001"' not in html
+    # Issue 19: "Record another" keeps the invoice (the old form cleared it though the page was about it).
+    assert 'name="coworker_invoice_id" value="300001"' in html
+
+
+def test_saved_token_leads_to_its_invoice_customer_and_recording_the_payment(ops_client, upstream):
+    invoice = upstream.api("GET", f"/api/billing/coworkerinvoices/{INVOICE}").json()
+    html = _post(ops_client, {"coworker_invoice_id": INVOICE, "provider": "96", "token": "bt_next_1"}, htmx=True)
+    html = html.content.decode()
+    assert f'href="/invoices/{INVOICE}/"' in html
+    assert f'href="/customers/{invoice["CoworkerId"]}/ledger/?business={invoice["BusinessId"]}"' in html
+    link = re.search(r'<a href="([^"]+)" role="button" class="record-payment"', html).group(1)
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert urlsplit(link).path == "/ledger-entries/new/"
+    assert query["coworker_invoice_id"] == [str(INVOICE)]
+    assert query["coworker_id"] == [str(invoice["CoworkerId"])]
+    assert query["business_id"] == [str(invoice["BusinessId"])]
+    assert query["payment_gateway"] == ["996"]  # Bank transfer (token) is the ledger's Bank gateway
+    outstanding = Decimal(str(invoice["TotalAmount"])) - Decimal(str(invoice.get("PaidAmount") or 0))
+    if outstanding > 0:
+        assert Decimal(query["credit"][0]) == outstanding
+    # The link opens the ledger form with all of it filled in and named.
+    form = ops_client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'name="coworker_id" value="{invoice["CoworkerId"]}"' in form
+    assert f"Chosen: {invoice['CoworkerFullName']}" in form
+    assert '<option value="996" selected>' in form
 
 
 @pytest.mark.parametrize(("field", "value"), [
