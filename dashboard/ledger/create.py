@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -30,7 +31,14 @@ from dashboard.nexudus.records import Business, Coworker, Invoice
 from .forms import MAX_AMOUNT, LedgerEntryForm
 from .selectors import EntryParties, entry_parties, ledger_entry_get, party_labels, with_current_balance
 from .services import BalanceMoved, LedgerBusy, ledger_entry_create
-from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
+from .wording import (
+    amount_warnings,
+    back_dated_warning,
+    balance_moved_note,
+    balance_state,
+    entry_summary,
+    ledger_busy_problem,
+)
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
 PURPOSE = "ledger:create"
@@ -247,6 +255,17 @@ def _review(
     warnings = list(parties.warnings)
     if back_dated := back_dated_warning(data.get("transaction_date"), parties.latest_entry):
         warnings.append(back_dated)
+    warnings.extend(
+        amount_warnings(
+            debit=data["debit"],
+            credit=data["credit"],
+            currency_code=parties.currency_code,
+            balance_before=parties.balance_before,
+            invoice=parties.invoice,
+            recent_entries=parties.recent_entries,
+            now=timezone.now(),
+        )
+    )
     if form.both_amounts:
         warnings.insert(
             0,

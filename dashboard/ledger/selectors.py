@@ -39,6 +39,12 @@ def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
 def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id: int) -> LedgerEntry | None:
     """The last entry of the customer's chain at a business (None if they have none): one search, newest
     transaction date first, of a few entries so that several sharing that date are ordered by id here."""
+    return _newest(ledger_recent_entries(client=client, coworker_id=coworker_id, business_id=business_id))
+
+
+def ledger_recent_entries(*, client: NexudusClient, coworker_id: int, business_id: int) -> list[LedgerEntry]:
+    """The customer's NEWEST_WINDOW newest entries at a business (one search): the latest balance, and the
+    review's check for an amount just recorded already."""
     page = client.search_ledger_entries(
         LedgerEntryQuery(
             coworker_id=coworker_id,
@@ -48,7 +54,7 @@ def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id:
             size=NEWEST_WINDOW,
         )
     )
-    return _newest(page.items)
+    return list(page.items)
 
 
 def customer_chain(*, client: NexudusClient, coworker_id: int, business_id: int) -> ChainCheck:
@@ -75,6 +81,7 @@ class EntryParties:
     balance_before: Decimal
     warnings: list[str] = field(default_factory=list)
     latest_entry: LedgerEntry | None = None  # the customer's newest entry at the business, when read
+    recent_entries: tuple[LedgerEntry, ...] = ()  # their newest few, as read with it
 
     @property
     def currency_code(self) -> str | None:
@@ -95,7 +102,7 @@ def entry_parties(
     calls: dict[str, Callable[[], Any]] = {
         "business": lambda: client.get_business(business_id),
         "coworker": lambda: client.get_coworker(coworker_id),
-        "latest": lambda: ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id),
+        "recent": lambda: ledger_recent_entries(client=client, coworker_id=coworker_id, business_id=business_id),
     }
     if coworker_invoice_id is not None:
         calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
@@ -118,7 +125,8 @@ def entry_parties(
     if errors:
         raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
     assert business is not None and coworker is not None
-    latest = outcomes["latest"].get()
+    recent = outcomes["recent"].get()
+    latest = _newest(recent)
     return EntryParties(
         business=business,
         coworker=coworker,
@@ -126,6 +134,7 @@ def entry_parties(
         balance_before=latest.balance if latest is not None else Decimal("0"),
         warnings=party_warnings(business, coworker, invoice),
         latest_entry=latest,
+        recent_entries=tuple(recent),
     )
 
 
@@ -148,8 +157,14 @@ def party_warnings(business: Business, coworker: Coworker, invoice: Invoice | No
 
 def with_current_balance(*, client: NexudusClient, parties: EntryParties) -> EntryParties:
     """`parties` as reviewed, with the customer's balance read again now (one upstream call)."""
-    latest = ledger_latest_entry(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
-    return replace(parties, balance_before=latest.balance if latest else Decimal("0"), latest_entry=latest)
+    recent = ledger_recent_entries(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
+    latest = _newest(recent)
+    return replace(
+        parties,
+        balance_before=latest.balance if latest else Decimal("0"),
+        latest_entry=latest,
+        recent_entries=tuple(recent),
+    )
 
 
 @dataclass(frozen=True)
