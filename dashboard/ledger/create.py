@@ -21,16 +21,24 @@ from django.views.decorators.http import require_http_methods
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
-from dashboard.core.params import id_prefill, parse_decimal, parse_id
+from dashboard.core.params import id_prefill, last_id, parse_decimal, parse_id
 from dashboard.core.problems import attempt, form_problem
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.errors import NexudusError
-from dashboard.nexudus.records import Business, Coworker, Invoice
+from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry
 
 from .forms import MAX_AMOUNT, LedgerEntryForm
-from .selectors import EntryParties, entry_parties, ledger_entry_get, party_labels, with_current_balance
-from .services import BalanceMoved, LedgerBusy, ledger_entry_create
+from .reversal import reversal_initial, reversal_problems
+from .selectors import (
+    EntryParties,
+    entry_parties,
+    ledger_entry_get,
+    ledger_reversal_of,
+    party_labels,
+    with_current_balance,
+)
+from .services import AlreadyReversed, BalanceMoved, LedgerBusy, ledger_entry_create
 from .wording import (
     amount_warnings,
     back_dated_warning,
@@ -66,13 +74,31 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 @vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
+        if (original_id := last_id(request.GET, "reverses")) is not None:
+            return _reversal_form(request, original_id)
         return _render(request, "form", form=LedgerEntryForm(initial=_prefill(request)))
 
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")
     if action == "edit" or not form.is_valid():
+        if "reverses" in form.errors:
+            form.add_error(None, "This reversal link is broken: open the entry again and choose “Reverse this entry”.")
         return _render(request, "form", form=form)
     client = nexudus_client(request)
+    original = None
+    if (original_id := form.cleaned_data.get("reverses")) is not None:
+        try:
+            original = ledger_entry_get(client=client, entry_id=original_id)
+            existing = ledger_reversal_of(client=client, original=original)
+        except NexudusError as error:
+            return _render(request, "form", form=form, problem=form_problem(form, error))
+        if existing is not None:
+            return _render(request, "form", form=form, already_reversed=existing, original=original)
+        problems = reversal_problems(form.cleaned_data, original)
+        for field_name, message in problems:
+            form.add_error(field_name, message)
+        if problems:
+            return _render(request, "form", form=form, original=original)
     key = str(form.cleaned_data["submission_key"])
     fingerprint = form.fingerprint()
     reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
@@ -106,8 +132,20 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
         reviewed[key] = fingerprint
         request.session[REVIEWED_SESSION_KEY] = dict(list(reviewed.items())[-REVIEWS_KEPT:])
         _remember_parties(request, key, fingerprint, parties)
-        return _review(request, form, parties, changed=action == "confirm")
-    return _confirm(request, form, parties, client)
+        return _review(request, form, parties, changed=action == "confirm", original=original)
+    return _confirm(request, form, parties, client, original=original)
+
+
+def _reversal_form(request: HttpRequest, original_id: int) -> HttpResponse:
+    """ "Reverse this entry": the create form filled with the opposite entry, linked to the original."""
+    client = nexudus_client(request)
+    found, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=original_id))
+    if found is None:
+        return _render(request, "form", form=LedgerEntryForm(), problem=problem)
+    original: LedgerEntry = found
+    existing, problem = attempt(lambda: ledger_reversal_of(client=client, original=original))
+    form = LedgerEntryForm(initial=reversal_initial(original))
+    return _render(request, "form", form=form, problem=problem, original=original, already_reversed=existing)
 
 
 def _prefill(request: HttpRequest) -> dict[str, Any]:
@@ -237,6 +275,7 @@ def _review(
     changed: bool = False,
     problem=None,
     moved: BalanceMoved | None = None,
+    original: LedgerEntry | None = None,
 ) -> HttpResponse:
     """The entry in words, before anything is written; also where a failed confirm is explained. The
     balance it shows is the one the save will build on."""
@@ -281,6 +320,7 @@ def _review(
         warnings=warnings,
         changed=changed,
         problem=problem,
+        original=original,
         can_confirm=problem is None or problem.kind != "outcome_unknown",
         balance_after=parties.balance_before + form.net_change,
         moved_note=balance_moved_note(moved, parties.currency_code) if moved else "",
@@ -302,7 +342,9 @@ def _carry_names(form: LedgerEntryForm, parties: EntryParties) -> None:
     form.data = data
 
 
-def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
+def _confirm(
+    request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client, *, original: LedgerEntry | None = None
+) -> HttpResponse:
     key = form.cleaned_data["submission_key"]
     # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
     reviewed_balance = parties.balance_before  # the one the review showed (see the view)
@@ -314,19 +356,24 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
             key=key,
             purpose=PURPOSE,
             send=lambda: _kept(
-                written, ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance)
+                written,
+                ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance, reverses=original),
             ),
             link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
             wait_for_pending=PENDING_WAIT_SECONDS,
         )
     except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
-        return _review(request, form, parties, problem=ledger_busy_problem())
+        return _review(request, form, parties, problem=ledger_busy_problem(), original=original)
+    except AlreadyReversed as already:  # nothing sent: someone reversed it first
+        return _render(request, "form", form=form, already_reversed=already.reversal, original=original)
     except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
         moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
-        return _review(request, form, moved_parties, moved=moved)
+        return _review(request, form, moved_parties, moved=moved, original=original)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
-        return _done(request, outcome, client, check_url, entry=written[0].entry if written else None)
+        return _done(
+            request, outcome, client, check_url, entry=written[0].entry if written else None, original=original
+        )
     problem = problem_for_outcome(
         outcome,
         form,
@@ -337,7 +384,7 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     )
     if problem is None:  # Nexudus's field errors are on the form
         return _render(request, "form", form=form)
-    return _review(request, form, parties, problem=problem)
+    return _review(request, form, parties, problem=problem, original=original)
 
 
 def _another_url(*, form_context) -> str:
@@ -355,7 +402,9 @@ def _kept(written: list, write):
     return write
 
 
-def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None) -> HttpResponse:
+def _done(
+    request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None, original=None
+) -> HttpResponse:
     """The saved entry as Nexudus now has it (read back by the write under the lock, else get-one), so the
     balance shown is the one Nexudus keeps."""
     problem = None
@@ -367,6 +416,7 @@ def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: s
         request,
         "done",
         another_url=_another_url(form_context=entry),
+        original=original,
         outcome=outcome,
         entry=entry,
         problem=problem,

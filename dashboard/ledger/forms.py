@@ -76,6 +76,9 @@ class LedgerEntryForm(OneTimeKeyForm):
     coworker_id_label = forms.CharField(required=False, max_length=LABEL_MAX_LENGTH, widget=forms.HiddenInput)
     coworker_invoice_id_label = forms.CharField(required=False, max_length=LABEL_MAX_LENGTH, widget=forms.HiddenInput)
 
+    # The entry this one reverses (from "Reverse this entry"); checked against it on every step.
+    reverses = IdField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in PARTY_FIELDS:

@@ -15,6 +15,7 @@ from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, 
 from dashboard.runtime.pool import Outcome, fan_out
 
 from .chain import ChainCheck, chain_key, check_chain
+from .reversal import is_reversal_of
 
 # How many recent entries the customer page reads for its chart and for the businesses list.
 HISTORY_SIZE = 200
@@ -420,3 +421,34 @@ def party_labels(
 
 def _invoice_label(invoice: Invoice) -> str:
     return invoice.invoice_number or f"Invoice {invoice.id}"
+
+
+def ledger_reversal_of(*, client: NexudusClient, original: LedgerEntry) -> LedgerEntry | None:
+    """The entry that reverses `original`, if one exists (one search by ConnectedTransactionGuid)."""
+    if original.unique_id is None or original.coworker_id is None:
+        return None
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=original.coworker_id,
+            business_id=original.business_id,
+            connected_transaction_guid=original.unique_id,
+            size=NEWEST_WINDOW,
+        )
+    )
+    return next((entry for entry in page.items if is_reversal_of(entry, original)), None)
+
+
+def ledger_reversed_original(*, client: NexudusClient, entry: LedgerEntry) -> LedgerEntry | None:
+    """The entry `entry` reverses, found among the customer's newest entries by its UniqueId (one search)."""
+    if not entry.connected_transaction_guid or entry.coworker_id is None:
+        return None
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=entry.coworker_id,
+            business_id=entry.business_id,
+            order_by="transaction_date",
+            descending=True,
+            size=HISTORY_SIZE,
+        )
+    )
+    return next((other for other in page.items if is_reversal_of(entry, other)), None)

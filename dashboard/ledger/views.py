@@ -32,6 +32,8 @@ from .selectors import (
     invoice_search,
     ledger_entry_get,
     ledger_entry_list,
+    ledger_reversal_of,
+    ledger_reversed_original,
 )
 from .tables import CustomerLedgerTable, LedgerEntryTable, invoice_url
 from .wording import balance_in_words, format_money
@@ -64,12 +66,18 @@ def ledger_entry_list_view(request: HttpRequest) -> HttpResponseBase:
 @upstream_problem_page(title="Ledger entry {entry_id}", role=READ_ROLE)
 def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     _valid_id(entry_id, "ledger entry")
-    entry = ledger_entry_get(client=nexudus_client(request), entry_id=entry_id)
+    client = nexudus_client(request)
+    entry = ledger_entry_get(client=client, entry_id=entry_id)
+    # Reversed by another entry, or itself the reversal of one (each one search; a failure only hides it).
+    reversed_by, _ = attempt(lambda: ledger_reversal_of(client=client, original=entry))
+    reverses, _ = attempt(lambda: ledger_reversed_original(client=client, entry=entry))
     return render(
         request,
         "ledger/detail.html",
         {
             "entry": entry,
+            "reversed_by": reversed_by,
+            "reverses": reverses,
             "invoice_url": invoice_url(entry.coworker_invoice_id),
             "balance_words": balance_in_words(entry.balance, entry.currency_code),
         },

@@ -251,6 +251,7 @@ class LedgerEntry:
     created_on: datetime | None
     updated_on: datetime | None
     updated_by: str | None
+    unique_id: str | None = None  # the entry's GUID: what another entry's ConnectedTransactionGuid names
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> LedgerEntry:
@@ -285,6 +286,7 @@ class LedgerEntry:
             created_on=parse_datetime(data.get("CreatedOn")),
             updated_on=parse_datetime(data.get("UpdatedOn")),
             updated_by=parse_str(data.get("UpdatedBy")),
+            unique_id=parse_str(data.get("UniqueId")),
         )
 
 
