@@ -76,7 +76,12 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if (original_id := last_id(request.GET, "reverses")) is not None:
             return _reversal_form(request, original_id)
-        return _render(request, "form", form=LedgerEntryForm(initial=_prefill(request)))
+        form = LedgerEntryForm(initial=_prefill(request))
+        if "credit" in form.initial or "debit" in form.initial:
+            # Opened with everything filled in: start on the amount, the one thing to check or change.
+            name = "credit" if "credit" in form.initial else "debit"
+            form.fields[name].widget.attrs["autofocus"] = True
+        return _render(request, "form", form=form)
 
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")
