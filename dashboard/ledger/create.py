@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from dashboard.accounts.permissions import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
 from dashboard.core.params import id_prefill, last_id, parse_decimal, parse_id
@@ -376,6 +377,7 @@ def _confirm(
         return _review(request, form, moved_parties, moved=moved, original=original)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
+        forget_refusal(request, CREATE_ROLE)
         return _done(
             request, outcome, client, check_url, entry=written[0].entry if written else None, original=original
         )
@@ -389,6 +391,8 @@ def _confirm(
     )
     if problem is None:  # Nexudus's field errors are on the form
         return _render(request, "form", form=form)
+    if problem.kind == "permission":  # the "Record…" buttons say so from now on (accounts.permissions)
+        remember_refusal(request, CREATE_ROLE)
     return _review(request, form, parties, problem=problem, original=original)
 
 

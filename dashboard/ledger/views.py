@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
@@ -77,6 +78,7 @@ def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpRespons
         {
             "entry": entry,
             "reversed_by": reversed_by,
+            "reverse_url": f"{reverse('ledger:new')}?reverses={entry.id}",
             "reverses": reverses,
             "invoice_url": invoice_url(entry.coworker_invoice_id),
             "balance_words": balance_in_words(entry.balance, entry.currency_code),

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dashboard.accounts.permissions import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
@@ -86,6 +87,7 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
         ),
     )
     if outcome.succeeded:
+        forget_refusal(request, CREATE_ROLE)
         return _created(request, outcome, draft)
     check_url = _search_by_invoice_url(draft.coworker_invoice_id)
     problem = problem_for_outcome(
@@ -98,6 +100,8 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
         pending_error="This entry is still being saved. Wait a moment, then check the payment tokens for this "
         "invoice before entering it again.",
     )
+    if problem is not None and problem.kind == "permission":  # the buttons say so from now on
+        remember_refusal(request, CREATE_ROLE)
     return _render_create(request, form, problem=problem, check_url=check_url, outcome=outcome)
 
 

@@ -401,7 +401,7 @@ def test_agent_without_the_create_role_is_told_which_role_is_missing(agent_clien
     response = review_and_confirm(agent_client, entry_data(invoice, description="Agent try"))
     html = response.content.decode()
     assert "You don&#x27;t have permission to do this" in html
-    assert "CoworkerLedgerEntry-Create" in html
+    assert "Ledger entry → Create permission" in html and "CoworkerLedgerEntry-Create" not in html
     assert api_total(upstream, CoworkerLedgerEntry_Description="Agent try") == 0
 
 
