@@ -237,3 +237,30 @@ def test_a_reversal_end_to_end_and_refused_the_second_time(signed_in_page, upstr
     page.goto(f"{base}/ledger-entries/new/?reverses={original_id}")
     expect(page.locator(".already-reversed")).to_contain_text(f"entry {reversal_id}")
     expect(page.get_by_role("button", name="Review the entry")).to_have_count(0)
+
+
+def test_a_read_only_person_sees_the_record_buttons_unavailable_with_the_reason(
+    page, live_server, upstream, transactional_db, browser_sign_in
+):
+    browser_sign_in(page, live_server.url, email="agent@sandbox.test")
+    invoice = unpaid_invoice(upstream, "GBP")
+    base = live_server.url
+    page.goto(f"{base}/payment-tokens/new/?coworker_invoice_id={invoice['Id']}")
+    page.get_by_label("Token").fill("agent_try_1")
+    page.get_by_role("button", name="Save payment token").click()
+    refused = page.locator("#create-area")
+    expect(refused).to_contain_text("You don't have permission to do this")
+    expect(refused).to_contain_text("Invoice payment token → Create permission")
+    expect(refused).not_to_contain_text("CoworkerInvoicePaymentToken-Create")
+
+    # From now on the buttons say why before anyone fills a form in.
+    reason = "Your Nexudus account can look up payment tokens but not record them"
+    page.goto(f"{base}/payment-tokens/")
+    button = page.get_by_role("button", name="Record a payment token")
+    expect(button).to_be_disabled()
+    expect(page.locator("#record-token-reason")).to_contain_text(reason)
+    expect(page.locator("#record-token-reason")).to_contain_text("ask a Nexudus administrator")
+    page.goto(f"{base}/invoices/{invoice['Id']}/")
+    expect(page.get_by_role("button", name="Record a payment token for this invoice")).to_be_disabled()
+    expect(page.locator("#record-token-reason")).to_contain_text(reason)
+    expect(page.locator("body")).not_to_contain_text("CoworkerInvoicePaymentToken-Create")
