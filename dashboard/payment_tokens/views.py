@@ -24,12 +24,13 @@ from dashboard.core.params import MAX_INT32, id_prefill
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.nexudus.enums import ledger_gateway_for
+from dashboard.nexudus.errors import NexudusValidationError
 from dashboard.nexudus.queries import PaymentTokenDraft
-from dashboard.nexudus.records import PaymentToken
+from dashboard.nexudus.records import PaymentToken, WriteResult
 
-from .forms import PaymentTokenForm, PaymentTokenSearchForm
+from .forms import ConfirmForm, PaymentTokenEditForm, PaymentTokenForm, PaymentTokenSearchForm
 from .selectors import payment_token_get, payment_token_list, token_invoice
-from .services import payment_token_create
+from .services import payment_token_create, payment_token_delete, payment_token_update
 from .tables import PaymentTokenTable
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 CREATE_ROLE = "CoworkerInvoicePaymentToken-Create"
 LIST_ROLE = "CoworkerInvoicePaymentToken-List"
 READ_ROLE = "CoworkerInvoicePaymentToken-Read"
+EDIT_ROLE = "CoworkerInvoicePaymentToken-Edit"
+NOTHING_CHANGED = "Nothing was changed: change the provider or the notes, or go back to the token."
+DELETE_ROLE = "CoworkerInvoicePaymentToken-Delete"
 PURPOSE = "payment_tokens:create"
 PREFILL = ("coworker_invoice_id",)
 
@@ -179,3 +183,98 @@ def payment_token_reveal_view(request: HttpRequest, token_id: int) -> HttpRespon
     logger.info("Payment token %s revealed by user %s", token_id, request.user.pk)
     template = "payment_tokens/_revealed.html" if wants_fragment(request) else "payment_tokens/revealed.html"
     return render(request, template, {"token": token})
+
+
+# --- correcting a saved token: edit provider and notes, or delete; each through a confirm step, once ----
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
+def payment_token_edit_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = _get(request, token_id)
+    if request.method == "GET":
+        initial = {"provider": getattr(token.provider, "value", None), "notes": token.notes or ""}
+        return _render_edit(request, token, PaymentTokenEditForm(initial=initial), stage="form")
+    form = PaymentTokenEditForm(request.POST)
+    action = request.POST.get("action")
+    if action == "edit" or not form.is_valid():
+        return _render_edit(request, token, form, stage="form")
+    changes = form.changes(token)
+    if not changes and action != "confirm":
+        form.add_error(None, NOTHING_CHANGED)
+        return _render_edit(request, token, form, stage="form")
+    if action != "confirm":
+        return _render_edit(request, token, form, stage="review", changes=changes)
+    client = nexudus_client(request)
+    draft = form.to_draft(token)
+
+    def send() -> WriteResult:
+        # Nothing left to change: a second click of a change already saved (its first result is shown,
+        # send() is not called), or a change nobody made (refused, nothing sent).
+        if not changes:
+            raise NexudusValidationError(NOTHING_CHANGED)
+        return payment_token_update(client=client, token_id=token_id, draft=draft)
+
+    outcome = submit_once(
+        user=request.user,
+        key=form.cleaned_data["submission_key"],
+        purpose=f"payment_tokens:update:{token_id}",
+        send=send,
+        link=lambda result: (reverse("payment_tokens:detail", args=[token_id]), f"Payment token {token_id}"),
+    )
+    if outcome.succeeded:
+        messages.success(
+            request,
+            f"Payment token {token_id} was changed: "
+            + "; ".join(f"{name} from “{before}” to “{after}”" for name, before, after in changes)
+            + ".",
+        )
+        return redirect(reverse("payment_tokens:detail", args=[token_id]))
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=EDIT_ROLE,
+        check_url=reverse("payment_tokens:detail", args=[token_id]),
+        check_hint=f"open payment token {token_id} and check its provider and notes",
+        pending_error="This change is still being saved. Wait a moment, then open the token again.",
+    )
+    return _render_edit(request, token, form, stage="review" if problem else "form", changes=changes, problem=problem)
+
+
+def _render_edit(request: HttpRequest, token: PaymentToken, form, *, stage: str, **context) -> HttpResponse:
+    return render(request, "payment_tokens/edit.html", {"token": token, "form": form, "stage": stage, **context})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
+def payment_token_delete_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = _get(request, token_id)
+    if request.method == "GET":
+        return render(request, "payment_tokens/delete.html", {"token": token, "form": ConfirmForm()})
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return render(request, "payment_tokens/delete.html", {"token": token, "form": form})
+    client = nexudus_client(request)
+    outcome = submit_once(
+        user=request.user,
+        key=form.cleaned_data["submission_key"],
+        purpose=f"payment_tokens:delete:{token_id}",
+        send=lambda: payment_token_delete(client=client, token_id=token_id),
+        link=lambda result: (_search_by_invoice_url(token.coworker_invoice_id), f"Payment token {token_id}"),
+    )
+    if outcome.succeeded:
+        messages.success(request, f"Payment token {token_id} was deleted. Its history stays in the audit trail.")
+        return redirect(_search_by_invoice_url(token.coworker_invoice_id))
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=DELETE_ROLE,
+        check_url=reverse("payment_tokens:detail", args=[token_id]),
+        check_hint=f"open payment token {token_id}: if it is not found, it was deleted",
+        pending_error="This deletion is still being sent. Wait a moment, then open the token again.",
+    )
+    return render(request, "payment_tokens/delete.html", {"token": token, "form": form, "problem": problem})
