@@ -64,7 +64,12 @@ class PaymentTokenSearchForm(SearchForm):
 class PaymentTokenEditForm(OneTimeKeyForm):
     """What may be corrected on a saved token: its provider and notes (the invoice and token stay)."""
 
-    provider = EnumChoiceField(RegularPaymentProvider, label="Payment provider", blank_label="Not specified")
+    provider = EnumChoiceField(
+        RegularPaymentProvider,
+        label="Payment provider",
+        blank_label="Not specified",
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
     notes = forms.CharField(
         label="Notes", required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )

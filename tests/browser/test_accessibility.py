@@ -30,6 +30,8 @@ def _pages(upstream) -> dict[str, str]:
         "payment tokens": "/payment-tokens/",
         "new payment token": "/payment-tokens/new/",
         "payment token": f"/payment-tokens/{token['Id']}/",
+        "change payment token": f"/payment-tokens/{token['Id']}/edit/",
+        "delete payment token": f"/payment-tokens/{token['Id']}/delete/",
         "ledger entries": "/ledger-entries/?code=PAYM",
         "new ledger entry": "/ledger-entries/new/",
         "ledger entry": f"/ledger-entries/{entry['Id']}/",

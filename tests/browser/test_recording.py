@@ -264,3 +264,37 @@ def test_a_read_only_person_sees_the_record_buttons_unavailable_with_the_reason(
     expect(page.get_by_role("button", name="Record a payment token for this invoice")).to_be_disabled()
     expect(page.locator("#record-token-reason")).to_contain_text(reason)
     expect(page.locator("body")).not_to_contain_text("CoworkerInvoicePaymentToken-Create")
+
+
+def test_token_edit_and_delete_through_confirm_steps_with_their_history(
+    page, live_server, upstream, transactional_db, browser_sign_in
+):
+    browser_sign_in(page, live_server.url, email="admin@sandbox.test")
+    base = live_server.url
+    page.goto(f"{base}/payment-tokens/new/?coworker_invoice_id=300001")
+    page.get_by_label("Payment provider").select_option("2")
+    page.get_by_label("Token").fill("pm_browser_edit_1")
+    page.get_by_role("button", name="Save payment token").click()
+    page.locator(".created-confirmation .created-id").wait_for()
+    token_id = page.locator(".created-confirmation .created-id").inner_text()
+
+    page.goto(f"{base}/payment-tokens/{token_id}/")
+    page.get_by_role("button", name="Change provider or notes").click()
+    expect(page.get_by_label("Payment provider")).to_be_focused()  # the first field
+    page.get_by_label("Payment provider").select_option("96")
+    page.get_by_label("Notes").fill("It was a bank transfer")
+    page.get_by_role("button", name="Review the change").click()
+    expect(page.locator(".token-changes")).to_contain_text("from “Stripe” to “Bank Transfer”")
+    page.get_by_role("button", name="Save the change in Nexudus").click()
+    expect(page.locator("#messages")).to_contain_text("was changed")
+    expect(page.locator(".dashboard-history")).to_contain_text("Update")
+    expect(page.locator(".dashboard-history")).not_to_contain_text("pm_browser_edit_1")
+    assert upstream.api("GET", f"{TOKENS_API}/{token_id}").json()["Notes"] == "It was a bank transfer"
+
+    page.get_by_role("button", name="Delete").click()
+    expect(page.locator("h1")).to_contain_text(f"Delete payment token {token_id}?")
+    page.get_by_role("button", name=f"Delete payment token {token_id} in Nexudus").click()
+    expect(page.locator("#messages")).to_contain_text("was deleted")
+    assert upstream.api("GET", f"{TOKENS_API}/{token_id}").status_code == 404
+    page.goto(f"{base}/audit/")
+    expect(page.locator("main")).to_contain_text("Delete")
