@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -342,7 +342,7 @@ def _carry_names(form: LedgerEntryForm, parties: EntryParties) -> None:
         if parties.invoice
         else "",
     }
-    data = form.data.copy()
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
     for name, label in names.items():
         data[name] = label or ""
     form.data = data
