@@ -87,8 +87,9 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")
     if action == "edit" or not form.is_valid():
-        if "reverses" in form.errors:
-            form.add_error(None, "This reversal link is broken: open the entry again and choose “Reverse this entry”.")
+        if "reverses" in form.errors:  # a hidden field: its error goes above the form, in its own words
+            for message in form.errors["reverses"]:
+                form.add_error(None, f"The entry to reverse: {message} Open it and choose “Reverse this entry”.")
         return _render(request, "form", form=form)
     client = nexudus_client(request)
     original = None

@@ -36,6 +36,21 @@ class AmountField(DecimalField):
         self.error_messages["min_value"] = "Enter zero or a positive amount (use the other column to reverse)."
 
 
+class DisplayLabelField(forms.CharField):
+    """A name carried only to be shown again (never sent upstream): anything is accepted, cut to size and
+    without NUL characters, so it can never be the reason a form is refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.validators = []
+
+    def to_python(self, value):
+        text = value if isinstance(value, str) else ""
+        return text.replace("\x00", "").strip()[:LABEL_MAX_LENGTH]
+
+
 class WallClockDateTimeField(LocalDateTimeField):
     """Transaction date (local) is the location's wall-clock time, which Nexudus sends with a literal Z:
     the value is kept exactly as typed (tagged UTC) instead of being converted from our time zone."""
@@ -72,9 +87,9 @@ class LedgerEntryForm(OneTimeKeyForm):
     # The name shown next to each picked id ("Chosen: Ada Lovelace"), carried by the form itself so that
     # it survives a validation error or "Change the details" without asking Nexudus again. Display only:
     # never sent upstream, not part of what is reviewed (the review reads the records itself).
-    business_id_label = forms.CharField(required=False, max_length=LABEL_MAX_LENGTH, widget=forms.HiddenInput)
-    coworker_id_label = forms.CharField(required=False, max_length=LABEL_MAX_LENGTH, widget=forms.HiddenInput)
-    coworker_invoice_id_label = forms.CharField(required=False, max_length=LABEL_MAX_LENGTH, widget=forms.HiddenInput)
+    business_id_label = DisplayLabelField()
+    coworker_id_label = DisplayLabelField()
+    coworker_invoice_id_label = DisplayLabelField()
 
     # The entry this one reverses (from "Reverse this entry"); checked against it on every step.
     reverses = IdField(required=False, widget=forms.HiddenInput)
@@ -112,11 +127,6 @@ class LedgerEntryForm(OneTimeKeyForm):
                 code="both_zero",
             )
         return cleaned
-
-    def chosen_label(self, name: str) -> str:
-        """The name shown for the id in `name` (what was picked or prefilled), or ''."""
-        value = self[f"{name}_label"].value()
-        return value.strip()[:LABEL_MAX_LENGTH] if isinstance(value, str) and "\x00" not in value else ""
 
     # --- after the business is known -----------------------------------------------------------------
 
