@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from dashboard.accounts.permissions import forget_refusal, remember_refusal
+from dashboard.accounts.services import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
 from dashboard.core.params import id_prefill, last_id, parse_decimal, parse_id

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dashboard.accounts.permissions import forget_refusal, remember_refusal
+from dashboard.accounts.services import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
