@@ -45,7 +45,9 @@
     return true;
   }
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.activeElement && document.activeElement !== document.body) return;
+    // The browser may already have honoured autofocus: then only its text still needs selecting.
+    var active = document.activeElement;
+    if (active && active !== document.body && !active.hasAttribute("autofocus")) return;
     focusForm(document);
   });
 
