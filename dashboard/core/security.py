@@ -26,7 +26,8 @@ CONTENT_SECURITY_POLICY = {
 
 #: Powerful browser features the dashboard never uses, switched off for every page.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial")
+    f"{feature}=()"
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial")
 )
 
 

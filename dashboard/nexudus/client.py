@@ -56,14 +56,8 @@ class TokenProvider(Protocol):
 
 
 class NexudusClient:
-    def __init__(
-        self,
-        *,
-        tokens: TokenProvider,
-        base_url: str | None = None,
-        request_id: str | None = None,
-        pace: Callable[[str], None] | None = None,
-    ) -> None:
+    def __init__(self, *, tokens: TokenProvider, base_url: str | None = None,
+                 request_id: str | None = None, pace: Callable[[str], None] | None = None) -> None:
         """`pace("read" | "write")` is called before every request: the web layer injects the person's
         request budget shared by all instances, so that together they stay within Nexudus's limits. It
         may wait, or raise NexudusRateLimited; the client itself knows nothing of where budgets live."""
@@ -167,20 +161,13 @@ class NexudusClient:
             raise NexudusMalformedResponse("A batch answer came back without its list of records.")
         return [resource.parse(item) for item in data]
 
-    def _write(
-        self,
-        resource: Resource[Any],
-        method: str,
-        body: Mapping[str, object],
-        record_id: int | None = None,
-        secrets: tuple[str | None, ...] = (),
-    ) -> WriteResult:
+    def _write(self, resource: Resource[Any], method: str, body: Mapping[str, object],
+               record_id: int | None = None, secrets: tuple[str | None, ...] = ()) -> WriteResult:
         """`secrets`: values the answer's message may echo (a payment token names itself by its token)."""
         action = "Create" if method == "POST" else "Edit"
         data = self._call(method, resource.path, role=f"{resource.entity}-{action}", body=body)
-        result = write_result(
-            data, known_id=record_id, parse_record=resource.parse if method == "POST" else None, secrets=secrets
-        )
+        result = write_result(data, known_id=record_id, parse_record=resource.parse if method == "POST" else None,
+                              secrets=secrets)
         if result.record is not None and result.id is not None:
             self._created[(resource.path, result.id)] = result.record
         return result
@@ -190,15 +177,8 @@ class NexudusClient:
         data = self._call("DELETE", path, role=f"{resource.entity}-Delete")
         return write_result(data, known_id=record_id)
 
-    def _call(
-        self,
-        method: str,
-        path: str,
-        *,
-        role: str,
-        params: Mapping[str, str] | None = None,
-        body: Mapping[str, object] | None = None,
-    ) -> Any:
+    def _call(self, method: str, path: str, *, role: str, params: Mapping[str, str] | None = None,
+              body: Mapping[str, object] | None = None) -> Any:
         """One action, including the single resend after a 401 with a refreshed token.
 
         Resending a write here is safe: a 401 means Nexudus processed nothing. A second 401 means the
@@ -212,9 +192,8 @@ class NexudusClient:
             response = self._send(method, url, token, params, body)
         return raise_for_response(response, role=role)
 
-    def _send(
-        self, method: str, url: str, token: str, params: Mapping[str, str] | None, body: Mapping[str, object] | None
-    ) -> requests.Response:
+    def _send(self, method: str, url: str, token: str, params: Mapping[str, str] | None,
+              body: Mapping[str, object] | None) -> requests.Response:
         if self._pace is not None:
             self._pace("read" if method == "GET" else "write")
         return send(method, url, token=token, params=params, json_body=body, request_id=self._request_id)

@@ -10,7 +10,8 @@ from tests.conftest import current_totp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_in_without_two_factor_lands_on_the_page_asked_for(page, live_server, upstream, signin_throttle_cleared):
+def test_sign_in_without_two_factor_lands_on_the_page_asked_for(page, live_server, upstream,
+                                                               signin_throttle_cleared):
     page.goto(f"{live_server.url}/ledger-entries/")
     assert "/signin/" in page.url
     page.get_by_label("Nexudus email").fill("ops@sandbox.test")

@@ -12,21 +12,18 @@ from django.utils import timezone
 from dashboard.core.templatetags.billing import masked, money, when, when_text
 
 
-@pytest.mark.parametrize(
-    ("amount", "currency", "shown"),
-    [
-        (Decimal("1234.5"), "GBP", "GBP 1,234.50"),
-        (Decimal("-1234.5"), "gbp", "GBP -1,234.50"),
-        (Decimal("0"), "EUR", "EUR 0.00"),
-        (Decimal("1234.5"), "JPY", "JPY 1,234"),
-        (Decimal("1.2345"), "KWD", "KWD 1.234"),
-        (Decimal("0.125"), "GBP", "GBP 0.12"),  # banker's rounding, never float
-        (Decimal("1000000"), None, "1,000,000.00"),
-        (0.1, "USD", "USD 0.10"),
-        (None, "GBP", ""),
-        ("NaN", "GBP", ""),
-    ],
-)
+@pytest.mark.parametrize(("amount", "currency", "shown"), [
+    (Decimal("1234.5"), "GBP", "GBP 1,234.50"),
+    (Decimal("-1234.5"), "gbp", "GBP -1,234.50"),
+    (Decimal("0"), "EUR", "EUR 0.00"),
+    (Decimal("1234.5"), "JPY", "JPY 1,234"),
+    (Decimal("1.2345"), "KWD", "KWD 1.234"),
+    (Decimal("0.125"), "GBP", "GBP 0.12"),  # banker's rounding, never float
+    (Decimal("1000000"), None, "1,000,000.00"),
+    (0.1, "USD", "USD 0.10"),
+    (None, "GBP", ""),
+    ("NaN", "GBP", ""),
+])
 def test_money(amount, currency, shown):
     assert money(amount, currency) == shown
 
@@ -43,14 +40,11 @@ def test_when_shows_local_time_and_exact_title():
     assert when(None) == ""
 
 
-@pytest.mark.parametrize(
-    ("token", "shown"),
-    [
-        ("pm_1234567890abcd", "••••••••abcd"),
-        ("abcd", "••••"),
-        ("", ""),
-        (None, ""),
-    ],
-)
+@pytest.mark.parametrize(("token", "shown"), [
+    ("pm_1234567890abcd", "••••••••abcd"),
+    ("abcd", "••••"),
+    ("", ""),
+    (None, ""),
+])
 def test_masked_shows_only_the_last_four(token, shown):
     assert masked(token) == shown

@@ -19,9 +19,8 @@ from .fakes import FakePaymentTokenSearch, make_tokens
 def _table(records=60, *, page=1, per_page=25, sort=None):
     search = FakePaymentTokenSearch(make_tokens(records))
     query = PaymentTokenQuery(page=page, size=per_page)
-    table = build_table(
-        PaymentTokenTable, search=search, query=query, params=TableParams(page=page, per_page=per_page, sort=sort)
-    )
+    table = build_table(PaymentTokenTable, search=search, query=query,
+                        params=TableParams(page=page, per_page=per_page, sort=sort))
     return table, search
 
 
@@ -51,15 +50,12 @@ def test_unaligned_slice_is_refused():
         data[10:35]
 
 
-@pytest.mark.parametrize(
-    ("sort", "order_by", "descending"),
-    [
-        ("created_on", "created_on", False),
-        ("-created_on", "created_on", True),
-        ("-id", "id", True),
-        ("coworker_invoice_id", "coworker_invoice_id", False),
-    ],
-)
+@pytest.mark.parametrize(("sort", "order_by", "descending"), [
+    ("created_on", "created_on", False),
+    ("-created_on", "created_on", True),
+    ("-id", "id", True),
+    ("coworker_invoice_id", "coworker_invoice_id", False),
+])
 def test_sorting_a_column_becomes_the_query_order(sort, order_by, descending):
     _, search = _table(30, sort=sort)
     assert (search.queries[0].order_by, search.queries[0].descending) == (order_by, descending)
@@ -86,7 +82,6 @@ def test_summary_counts_from_the_total():
 def _render(table, path="/payment-tokens/?page=2&sort=-created_on"):
     request = RequestFactory().get(path)
     from django.template.loader import render_to_string
-
     return render_to_string("core/_table.html", {"table": table}, request=request)
 
 
@@ -120,11 +115,9 @@ def test_page_size_select_and_sort_belong_to_the_filter_form():
 
 def test_masked_token_and_truncated_notes():
     from dataclasses import replace
-
     search = FakePaymentTokenSearch([replace(make_tokens(1)[0], token="pm_1234567890abcd", notes="x" * 100)])
-    table = build_table(
-        PaymentTokenTable, search=search, query=PaymentTokenQuery(), params=TableParams(page=1, per_page=25, sort=None)
-    )
+    table = build_table(PaymentTokenTable, search=search, query=PaymentTokenQuery(),
+                        params=TableParams(page=1, per_page=25, sort=None))
     html = _render(table, "/payment-tokens/")
     assert "pm_1234567890abcd" not in html
     assert "abcd" in html

@@ -29,13 +29,8 @@ def empty_page():
 
 def an_invoice(invoice_id: int = 1) -> Invoice:
     return make_invoice(
-        id=invoice_id,
-        invoice_number="INV-00001",
-        currency_code="GBP",
-        total_amount=Decimal("10"),
-        paid_amount=Decimal("10"),
-        paid=True,
-        paid_on=datetime(2025, 1, 15, tzinfo=UTC),
+        id=invoice_id, invoice_number="INV-00001", currency_code="GBP", total_amount=Decimal("10"),
+        paid_amount=Decimal("10"), paid=True, paid_on=datetime(2025, 1, 15, tzinfo=UTC),
     )
 
 

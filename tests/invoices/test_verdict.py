@@ -16,46 +16,20 @@ TODAY = date(2025, 1, 20)
 
 
 def invoice(**changes) -> Invoice:
-    return make_invoice(
-        **{
-            **dict(
-                id=300001,
-                invoice_number="INV-00001",
-                coworker_id=20001,
-                coworker_full_name="Jane Doe",
-                business_id=1001,
-                business_name="Main St",
-                bill_to_name="Jane Doe",
-                currency_code="GBP",
-                total_amount=Decimal("120.00"),
-                due_date=datetime(2025, 1, 23, tzinfo=UTC),
-            ),
-            **changes,
-        }
-    )
+    return make_invoice(**{**dict(
+        id=300001, invoice_number="INV-00001", coworker_id=20001, coworker_full_name="Jane Doe",
+        business_id=1001, business_name="Main St", bill_to_name="Jane Doe", currency_code="GBP",
+        total_amount=Decimal("120.00"), due_date=datetime(2025, 1, 23, tzinfo=UTC),
+    ), **changes})
 
 
 def payment(gateway: PaymentProvider | None, when: datetime, entry_id: int = 1) -> LedgerEntry:
     return make_ledger_entry(
-        id=entry_id,
-        business_id=1001,
-        business_name="Main St",
-        currency_code="GBP",
-        coworker_id=20001,
-        coworker_full_name="Jane Doe",
-        coworker_invoice_id=300001,
-        invoice_number="INV-00001",
-        invoice_total_amount=Decimal("120"),
-        invoice_paid=True,
-        invoice_paid_on=when,
-        invoice_refunded=False,
-        description="Payment",
-        code="PAYM",
-        credit=Decimal("120"),
-        payment_gateway=gateway,
-        transaction_date=when,
-        created_on=when,
-        updated_on=when,
+        id=entry_id, business_id=1001, business_name="Main St", currency_code="GBP", coworker_id=20001,
+        coworker_full_name="Jane Doe", coworker_invoice_id=300001, invoice_number="INV-00001",
+        invoice_total_amount=Decimal("120"), invoice_paid=True, invoice_paid_on=when, invoice_refunded=False,
+        description="Payment", code="PAYM", credit=Decimal("120"), payment_gateway=gateway,
+        transaction_date=when, created_on=when, updated_on=when,
     )
 
 

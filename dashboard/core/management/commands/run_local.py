@@ -76,10 +76,8 @@ class Command(BaseCommand):
         return process
 
     def _start_dashboard(self, addr: str) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dashboard.settings.base"),
-        }
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                        "dashboard.settings.base")}
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", addr, "--noreload"],
             cwd=settings.BASE_DIR,
