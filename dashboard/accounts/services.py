@@ -13,6 +13,10 @@ from dashboard.nexudus.records import TokenSet
 
 from .models import NexudusAccount, new_client_id
 
+# What Nexudus refused this person: accounts.permissions, offered to the features here (a public module).
+from .permissions import forget_refusal as forget_refusal
+from .permissions import remember_refusal as remember_refusal
+
 
 class AccountDisabled(Exception):
     """A Billing Desk administrator switched this user off; Nexudus is not asked at all."""

@@ -28,6 +28,7 @@ from dashboard.nexudus.errors import (
     NexudusValidationError,
     NexudusWriteOutcomeUnknown,
 )
+from dashboard.nexudus.roles import permission_words
 
 from .forms import apply_upstream_errors
 from .htmx import wants_fragment
@@ -79,7 +80,7 @@ def describe_upstream_error(
     can_retry = not writing
     if isinstance(error, NexudusPermissionDenied):
         missing = getattr(error, "role", None) or role
-        needs = f"the {missing} role" if missing else "a role for this action"
+        needs = permission_words(missing)  # in words: no Nexudus role names on screen
         return UpstreamProblem(
             kind="permission",
             title="You don't have permission to do this",

@@ -12,24 +12,42 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from dashboard.accounts.services import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx
-from dashboard.core.params import id_prefill
+from dashboard.core.params import id_prefill, last_id, parse_decimal, parse_id
 from dashboard.core.problems import attempt, form_problem
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
+from dashboard.nexudus.enums import PaymentProvider
 from dashboard.nexudus.errors import NexudusError
-from dashboard.nexudus.records import Business, Coworker, Invoice
+from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry
 
-from .forms import LedgerEntryForm
-from .selectors import EntryParties, entry_parties, ledger_entry_get, with_current_balance
-from .services import BalanceMoved, LedgerBusy, LedgerWrite, ledger_entry_create
-from .wording import back_dated_warning, balance_moved_note, balance_state, entry_summary, ledger_busy_problem
+from .forms import MAX_AMOUNT, LedgerEntryForm
+from .reversal import reversal_initial, reversal_problems
+from .selectors import (
+    EntryParties,
+    entry_parties,
+    ledger_entry_get,
+    ledger_reversal_of,
+    party_labels,
+    with_current_balance,
+)
+from .services import AlreadyReversed, BalanceMoved, LedgerBusy, LedgerWrite, ledger_entry_create
+from .wording import (
+    amount_warnings,
+    back_dated_warning,
+    balance_moved_note,
+    balance_state,
+    entry_summary,
+    ledger_busy_problem,
+)
 
 CREATE_ROLE = "CoworkerLedgerEntry-Create"
 PURPOSE = "ledger:create"
@@ -57,13 +75,37 @@ def _customer_ledger_url(coworker_id: int, business_id: int) -> str:
 @vary_on_htmx
 def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _render(request, "form", form=LedgerEntryForm(initial=id_prefill(request.GET, PREFILL)))
+        if (original_id := last_id(request.GET, "reverses")) is not None:
+            return _reversal_form(request, original_id)
+        form = LedgerEntryForm(initial=_prefill(request))
+        if "credit" in form.initial or "debit" in form.initial:
+            # Opened with everything filled in: start on the amount, the one thing to check or change.
+            name = "credit" if "credit" in form.initial else "debit"
+            form.fields[name].widget.attrs["autofocus"] = True
+        return _render(request, "form", form=form)
 
     form = LedgerEntryForm(request.POST)
     action = request.POST.get("action")
     if action == "edit" or not form.is_valid():
+        if "reverses" in form.errors:  # a hidden field: its error goes above the form, in its own words
+            for message in form.errors["reverses"]:
+                form.add_error(None, f"The entry to reverse: {message} Open it and choose “Reverse this entry”.")
         return _render(request, "form", form=form)
     client = nexudus_client(request)
+    original = None
+    if (original_id := form.cleaned_data.get("reverses")) is not None:
+        try:
+            original = ledger_entry_get(client=client, entry_id=original_id)
+            existing = ledger_reversal_of(client=client, original=original)
+        except NexudusError as error:
+            return _render(request, "form", form=form, problem=form_problem(form, error))
+        if existing is not None:
+            return _render(request, "form", form=form, already_reversed=existing, original=original)
+        problems = reversal_problems(form.cleaned_data, original)
+        for field_name, message in problems:
+            form.add_error(field_name, message)
+        if problems:
+            return _render(request, "form", form=form, original=original)
     key = str(form.cleaned_data["submission_key"])
     fingerprint = form.fingerprint()
     reviewed = dict(request.session.get(REVIEWED_SESSION_KEY, {}))
@@ -97,8 +139,51 @@ def ledger_entry_new_view(request: HttpRequest) -> HttpResponse:
         reviewed[key] = fingerprint
         request.session[REVIEWED_SESSION_KEY] = dict(list(reviewed.items())[-REVIEWS_KEPT:])
         _remember_parties(request, key, fingerprint, parties)
-        return _review(request, form, parties, changed=action == "confirm")
-    return _confirm(request, form, parties, client)
+        return _review(request, form, parties, changed=action == "confirm", original=original)
+    return _confirm(request, form, parties, client, original=original)
+
+
+def _reversal_form(request: HttpRequest, original_id: int) -> HttpResponse:
+    """ "Reverse this entry": the create form filled with the opposite entry, linked to the original."""
+    client = nexudus_client(request)
+    found, problem = attempt(lambda: ledger_entry_get(client=client, entry_id=original_id))
+    if found is None:
+        return _render(request, "form", form=LedgerEntryForm(), problem=problem)
+    original: LedgerEntry = found
+    existing, problem = attempt(lambda: ledger_reversal_of(client=client, original=original))
+    form = LedgerEntryForm(initial=reversal_initial(original))
+    return _render(request, "form", form=form, problem=problem, original=original, already_reversed=existing)
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """What a link to the form fills in (`?coworker_invoice_id=…&credit=…&payment_gateway=…`), with the
+    names of the records it names read from Nexudus (an invoice alone brings its customer and business).
+    Anything invalid is left out: a prefill is a convenience, the form validates what is sent."""
+    params = request.GET
+    initial: dict[str, Any] = id_prefill(params, PREFILL)
+    for name in ("debit", "credit"):
+        if (amount := parse_decimal(params.get(name), min_value=Decimal("0"), max_value=MAX_AMOUNT)) is not None:
+            initial[name] = amount
+    gateway = parse_id(params.get("payment_gateway"))
+    if gateway is not None and gateway in {member.value for member in PaymentProvider}:
+        initial["payment_gateway"] = gateway
+    for name, limit in (("description", 255), ("code", 50)):
+        text = params.get(name)
+        if isinstance(text, str) and text.strip() and len(text) <= limit and "\x00" not in text:
+            initial[name] = text.strip()
+    if any(name in initial for name in PREFILL):
+        labels, _problem = attempt(
+            lambda: party_labels(
+                client=nexudus_client(request),
+                business_id=initial.get("business_id"),
+                coworker_id=initial.get("coworker_id"),
+                coworker_invoice_id=initial.get("coworker_invoice_id"),
+            )
+        )
+        if labels is not None:
+            initial = {**labels.ids, **initial}
+            initial.update({f"{name}_label": label for name, label in labels.labels.items()})
+    return initial
 
 
 # --- the balance a review showed: the save writes on top of it, or stops (see services) ----------------
@@ -197,11 +282,13 @@ def _review(
     changed: bool = False,
     problem=None,
     moved: BalanceMoved | None = None,
+    original: LedgerEntry | None = None,
 ) -> HttpResponse:
     """The entry in words, before anything is written; also where a failed confirm is explained. The
     balance it shows is the one the save will build on."""
     data = form.cleaned_data
     _remember_balance(request, form, parties.balance_before)
+    _carry_names(form, parties)
     summary = entry_summary(
         debit=data["debit"],
         credit=data["credit"],
@@ -214,6 +301,17 @@ def _review(
     warnings = list(parties.warnings)
     if back_dated := back_dated_warning(data.get("transaction_date"), parties.latest_entry):
         warnings.append(back_dated)
+    warnings.extend(
+        amount_warnings(
+            debit=data["debit"],
+            credit=data["credit"],
+            currency_code=parties.currency_code,
+            balance_before=parties.balance_before,
+            invoice=parties.invoice,
+            recent_entries=parties.recent_entries,
+            now=timezone.now(),
+        )
+    )
     if form.both_amounts:
         warnings.insert(
             0,
@@ -229,13 +327,31 @@ def _review(
         warnings=warnings,
         changed=changed,
         problem=problem,
+        original=original,
         can_confirm=problem is None or problem.kind != "outcome_unknown",
         balance_after=parties.balance_before + form.net_change,
         moved_note=balance_moved_note(moved, parties.currency_code) if moved else "",
     )
 
 
-def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client) -> HttpResponse:
+def _carry_names(form: LedgerEntryForm, parties: EntryParties) -> None:
+    """The names the review read go into its hidden fields, so "Change the details" shows them."""
+    names = {
+        "business_id_label": parties.business.name,
+        "coworker_id_label": parties.coworker.full_name,
+        "coworker_invoice_id_label": (parties.invoice.invoice_number or f"Invoice {parties.invoice.id}")
+        if parties.invoice
+        else "",
+    }
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    for name, label in names.items():
+        data[name] = label or ""
+    form.data = data
+
+
+def _confirm(
+    request: HttpRequest, form: LedgerEntryForm, parties: EntryParties, client, *, original: LedgerEntry | None = None
+) -> HttpResponse:
     key = form.cleaned_data["submission_key"]
     # The Balance sent is decided inside the ledger's lock (services), on top of the balance reviewed.
     reviewed_balance = parties.balance_before  # the one the review showed (see the view)
@@ -247,19 +363,25 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
             key=key,
             purpose=PURPOSE,
             send=lambda: _kept(
-                written, ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance)
+                written,
+                ledger_entry_create(client=client, draft=draft, balance_reviewed=reviewed_balance, reverses=original),
             ),
             link=lambda result: (reverse("ledger:detail", args=[result.id]), f"Ledger entry {result.id}"),
             wait_for_pending=PENDING_WAIT_SECONDS,
         )
     except LedgerBusy:  # nothing sent, the key released: the same form can be saved again
-        return _review(request, form, parties, problem=ledger_busy_problem())
+        return _review(request, form, parties, problem=ledger_busy_problem(), original=original)
+    except AlreadyReversed as already:  # nothing sent: someone reversed it first
+        return _render(request, "form", form=form, already_reversed=already.reversal, original=original)
     except BalanceMoved as moved:  # nothing sent: the new figures need a second confirm
         moved_parties = dataclasses.replace(parties, balance_before=moved.current, latest_entry=moved.latest)
-        return _review(request, form, moved_parties, moved=moved)
+        return _review(request, form, moved_parties, moved=moved, original=original)
     check_url = _customer_ledger_url(draft.coworker_id, draft.business_id)
     if outcome.succeeded:
-        return _done(request, outcome, client, check_url, entry=written[0].entry if written else None)
+        forget_refusal(request, CREATE_ROLE)
+        return _done(
+            request, outcome, client, check_url, entry=written[0].entry if written else None, original=original
+        )
     problem = problem_for_outcome(
         outcome,
         form,
@@ -270,7 +392,19 @@ def _confirm(request: HttpRequest, form: LedgerEntryForm, parties: EntryParties,
     )
     if problem is None:  # Nexudus's field errors are on the form
         return _render(request, "form", form=form)
-    return _review(request, form, parties, problem=problem)
+    if problem.kind == "permission":  # the "Record…" buttons say so from now on (accounts.permissions)
+        remember_refusal(request, CREATE_ROLE)
+    return _review(request, form, parties, problem=problem, original=original)
+
+
+def _another_url(*, form_context) -> str:
+    """ "Record another entry" for the same customer, business and invoice (a plain link starts empty)."""
+    if form_context is None:
+        return reverse("ledger:new")
+    params = {"coworker_id": form_context.coworker_id, "business_id": form_context.business_id}
+    if form_context.coworker_invoice_id:
+        params["coworker_invoice_id"] = form_context.coworker_invoice_id
+    return f"{reverse('ledger:new')}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
 def _kept(written: list[LedgerWrite], write: LedgerWrite) -> LedgerWrite:
@@ -278,7 +412,9 @@ def _kept(written: list[LedgerWrite], write: LedgerWrite) -> LedgerWrite:
     return write
 
 
-def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None) -> HttpResponse:
+def _done(
+    request: HttpRequest, outcome: SubmissionOutcome, client, check_url: str, entry=None, original=None
+) -> HttpResponse:
     """The saved entry as Nexudus now has it (read back by the write under the lock, else get-one), so the
     balance shown is the one Nexudus keeps."""
     problem = None
@@ -289,6 +425,8 @@ def _done(request: HttpRequest, outcome: SubmissionOutcome, client, check_url: s
     return _render(
         request,
         "done",
+        another_url=_another_url(form_context=entry),
+        original=original,
         outcome=outcome,
         entry=entry,
         problem=problem,

@@ -27,6 +27,8 @@ from dashboard.nexudus.queries import LedgerEntryDraft, LedgerEntryQuery
 from .wording import MAX_PLACES, currency_places, decimal_places
 
 MAX_AMOUNT = Decimal("999999999.9999")
+PARTY_FIELDS = ("business_id", "coworker_id", "coworker_invoice_id")
+LABEL_MAX_LENGTH = 300
 
 
 class AmountField(DecimalField):
@@ -39,6 +41,21 @@ class AmountField(DecimalField):
         )
         self.widget.attrs.update({"inputmode": "decimal", "step": "any"})
         self.error_messages["min_value"] = "Enter zero or a positive amount (use the other column to reverse)."
+
+
+class DisplayLabelField(forms.CharField):
+    """A name carried only to be shown again (never sent upstream): anything is accepted, cut to size and
+    without NUL characters, so it can never be the reason a form is refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.validators = []
+
+    def to_python(self, value):
+        text = value if isinstance(value, str) else ""
+        return text.replace("\x00", "").strip()[:LABEL_MAX_LENGTH]
 
 
 class WallClockDateTimeField(LocalDateTimeField):
@@ -55,8 +72,15 @@ class LedgerEntryForm(OneTimeKeyForm):
     coworker_id = IdField(label="Customer (coworker)")
     description = forms.CharField(label="Description", max_length=255)
     code = forms.CharField(label="Code", max_length=50, help_text="e.g. PAYM for a payment, ADJU for an adjustment.")
-    debit = AmountField(label="Debit", help_text="What the customer is charged: increases what they owe.")
-    credit = AmountField(label="Credit", help_text="What the customer paid or is credited: reduces what they owe.")
+    # Blank means 0: an entry is a debit or a credit, so the other column is normally left empty.
+    debit = AmountField(
+        label="Debit", required=False, help_text="What the customer is charged: increases what they owe. Blank: 0."
+    )
+    credit = AmountField(
+        label="Credit",
+        required=False,
+        help_text="What the customer paid or is credited: reduces what they owe. Blank: 0.",
+    )
     coworker_invoice_id = IdField(label="Invoice", required=False)
     payment_gateway = EnumChoiceField(PaymentProvider, label="Payment gateway", blank_label="None")
     payment_method_number = forms.CharField(label="Payment method number", max_length=100, required=False)
@@ -67,12 +91,28 @@ class LedgerEntryForm(OneTimeKeyForm):
     billed = forms.BooleanField(label="Billed", required=False)
     connected_transaction_guid = forms.CharField(label="Connected transaction GUID", required=False, max_length=64)
 
+    # The name shown next to each picked id ("Chosen: Ada Lovelace"), carried by the form itself so that
+    # it survives a validation error or "Change the details" without asking Nexudus again. Display only:
+    # never sent upstream, not part of what is reviewed (the review reads the records itself).
+    business_id_label = DisplayLabelField()
+    coworker_id_label = DisplayLabelField()
+    coworker_invoice_id_label = DisplayLabelField()
+
+    # The entry this one reverses (from "Reverse this entry"); checked against it on every step.
+    reverses = IdField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("business_id", "coworker_id", "coworker_invoice_id"):
+        for name in PARTY_FIELDS:
             self.fields[name].widget.attrs.update(
                 {"placeholder": "Id", "autocomplete": "off", "aria-describedby": f"id_{name}_chosen"}
             )
+
+    def clean_debit(self) -> Decimal:
+        return self.cleaned_data["debit"] or Decimal("0")
+
+    def clean_credit(self) -> Decimal:
+        return self.cleaned_data["credit"] or Decimal("0")
 
     def clean_connected_transaction_guid(self) -> str | None:
         value = self.cleaned_data["connected_transaction_guid"].strip()
@@ -90,7 +130,8 @@ class LedgerEntryForm(OneTimeKeyForm):
         debit, credit = cleaned.get("debit"), cleaned.get("credit")
         if debit is not None and credit is not None and debit == 0 and credit == 0:
             raise forms.ValidationError(
-                "Enter a debit or a credit: both are zero, so this entry would change nothing.", code="both_zero"
+                "Enter a debit or a credit: both are zero (blank is 0), so this entry would change nothing.",
+                code="both_zero",
             )
         return cleaned
 
@@ -138,7 +179,7 @@ class LedgerEntryForm(OneTimeKeyForm):
 
     def fingerprint(self) -> str:
         """A digest of what was reviewed: the confirm POST must carry exactly the same entry."""
-        entry = {k: str(v) for k, v in self.cleaned_data.items() if k != "submission_key"}
+        entry = {k: str(v) for k, v in self.cleaned_data.items() if k != "submission_key" and not k.endswith("_label")}
         canonical = json.dumps(entry, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 

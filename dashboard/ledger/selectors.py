@@ -15,6 +15,7 @@ from dashboard.nexudus.records import Business, Coworker, Invoice, LedgerEntry, 
 from dashboard.runtime.pool import Outcome, fan_out
 
 from .chain import ChainCheck, chain_key, check_chain
+from .reversal import is_reversal_of
 
 # How many recent entries the customer page reads for its chart and for the businesses list.
 HISTORY_SIZE = 200
@@ -39,6 +40,12 @@ def _newest(entries: list[LedgerEntry]) -> LedgerEntry | None:
 def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id: int) -> LedgerEntry | None:
     """The last entry of the customer's chain at a business (None if they have none): one search, newest
     transaction date first, of a few entries so that several sharing that date are ordered by id here."""
+    return _newest(ledger_recent_entries(client=client, coworker_id=coworker_id, business_id=business_id))
+
+
+def ledger_recent_entries(*, client: NexudusClient, coworker_id: int, business_id: int) -> list[LedgerEntry]:
+    """The customer's NEWEST_WINDOW newest entries at a business (one search): the latest balance, and the
+    review's check for an amount just recorded already."""
     page = client.search_ledger_entries(
         LedgerEntryQuery(
             coworker_id=coworker_id,
@@ -48,7 +55,7 @@ def ledger_latest_entry(*, client: NexudusClient, coworker_id: int, business_id:
             size=NEWEST_WINDOW,
         )
     )
-    return _newest(page.items)
+    return list(page.items)
 
 
 def customer_chain(*, client: NexudusClient, coworker_id: int, business_id: int) -> ChainCheck:
@@ -75,6 +82,7 @@ class EntryParties:
     balance_before: Decimal
     warnings: list[str] = field(default_factory=list)
     latest_entry: LedgerEntry | None = None  # the customer's newest entry at the business, when read
+    recent_entries: tuple[LedgerEntry, ...] = ()  # their newest few, as read with it
 
     @property
     def currency_code(self) -> str | None:
@@ -95,7 +103,7 @@ def entry_parties(
     calls: dict[str, Callable[[], Any]] = {
         "business": lambda: client.get_business(business_id),
         "coworker": lambda: client.get_coworker(coworker_id),
-        "latest": lambda: ledger_latest_entry(client=client, coworker_id=coworker_id, business_id=business_id),
+        "recent": lambda: ledger_recent_entries(client=client, coworker_id=coworker_id, business_id=business_id),
     }
     if coworker_invoice_id is not None:
         calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
@@ -118,7 +126,8 @@ def entry_parties(
     if errors:
         raise NexudusValidationError("Some of the records named do not exist in Nexudus.", errors=errors)
     assert business is not None and coworker is not None
-    latest = outcomes["latest"].get()
+    recent = outcomes["recent"].get()
+    latest = _newest(recent)
     return EntryParties(
         business=business,
         coworker=coworker,
@@ -126,6 +135,7 @@ def entry_parties(
         balance_before=latest.balance if latest is not None else Decimal("0"),
         warnings=party_warnings(business, coworker, invoice),
         latest_entry=latest,
+        recent_entries=tuple(recent),
     )
 
 
@@ -148,8 +158,14 @@ def party_warnings(business: Business, coworker: Coworker, invoice: Invoice | No
 
 def with_current_balance(*, client: NexudusClient, parties: EntryParties) -> EntryParties:
     """`parties` as reviewed, with the customer's balance read again now (one upstream call)."""
-    latest = ledger_latest_entry(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
-    return replace(parties, balance_before=latest.balance if latest else Decimal("0"), latest_entry=latest)
+    recent = ledger_recent_entries(client=client, coworker_id=parties.coworker.id, business_id=parties.business.id)
+    latest = _newest(recent)
+    return replace(
+        parties,
+        balance_before=latest.balance if latest else Decimal("0"),
+        latest_entry=latest,
+        recent_entries=tuple(recent),
+    )
 
 
 @dataclass(frozen=True)
@@ -355,3 +371,84 @@ def invoice_search(*, client: NexudusClient, text: str, coworker_id: int | None 
         )
     ).items
     return _with_exact(client.get_invoice, text, found)
+
+
+@dataclass(frozen=True)
+class PartyLabels:
+    """The names a prefilled entry form shows next to its ids (an id left out when it could not be read),
+    and the ids an invoice alone implies (its customer and business)."""
+
+    ids: dict[str, int]
+    labels: dict[str, str]
+    invoice: Invoice | None = None
+
+
+def party_labels(
+    *, client: NexudusClient, business_id: int | None, coworker_id: int | None, coworker_invoice_id: int | None
+) -> PartyLabels:
+    """Read the names of the records a link names, side by side. A failed read leaves that name out: a
+    prefill is a convenience, and the review step reads every record again anyway."""
+    calls: dict[str, Callable[[], Any]] = {}
+    if coworker_invoice_id is not None:
+        calls["invoice"] = lambda: client.get_invoice(coworker_invoice_id)
+    if coworker_id is not None:
+        calls["coworker"] = lambda: client.get_coworker(coworker_id)
+    if business_id is not None:
+        calls["business"] = lambda: client.get_business(business_id)
+    outcomes = fan_out(calls, client=client) if calls else {}
+    ids: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    invoice = outcomes["invoice"].value if "invoice" in outcomes and outcomes["invoice"].ok else None
+    if invoice is not None:
+        ids["coworker_invoice_id"] = invoice.id
+        labels["coworker_invoice_id"] = _invoice_label(invoice)
+        if invoice.coworker_id is not None and coworker_id is None:
+            ids["coworker_id"] = invoice.coworker_id
+            labels["coworker_id"] = invoice.coworker_full_name or ""
+        if invoice.business_id is not None and business_id is None:
+            ids["business_id"] = invoice.business_id
+            labels["business_id"] = invoice.business_name or ""
+    if "coworker" in outcomes and outcomes["coworker"].ok:
+        coworker = outcomes["coworker"].get()
+        labels["coworker_id"] = coworker.full_name or ""
+        if business_id is None and "business_id" not in ids and coworker.invoicing_business_id is not None:
+            ids["business_id"] = coworker.invoicing_business_id
+            labels["business_id"] = coworker.invoicing_business_name or ""
+    if "business" in outcomes and outcomes["business"].ok:
+        labels["business_id"] = outcomes["business"].get().name or ""
+    return PartyLabels(ids=ids, labels={name: label for name, label in labels.items() if label}, invoice=invoice)
+
+
+def _invoice_label(invoice: Invoice) -> str:
+    return invoice.invoice_number or f"Invoice {invoice.id}"
+
+
+def ledger_reversal_of(*, client: NexudusClient, original: LedgerEntry) -> LedgerEntry | None:
+    """The entry that reverses `original`, if one exists (one search by ConnectedTransactionGuid)."""
+    if original.unique_id is None or original.coworker_id is None:
+        return None
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=original.coworker_id,
+            business_id=original.business_id,
+            connected_transaction_guid=original.unique_id,
+            size=NEWEST_WINDOW,
+        )
+    )
+    return next((entry for entry in page.items if is_reversal_of(entry, original)), None)
+
+
+def ledger_reversed_original(*, client: NexudusClient, entry: LedgerEntry) -> LedgerEntry | None:
+    """The entry `entry` reverses, found among the customer's newest entries by its UniqueId (one search)."""
+    if not entry.connected_transaction_guid or entry.coworker_id is None:
+        return None
+    page = client.search_ledger_entries(
+        LedgerEntryQuery(
+            coworker_id=entry.coworker_id,
+            business_id=entry.business_id,
+            order_by="transaction_date",
+            descending=True,
+            size=HISTORY_SIZE,
+        )
+    )
+    return next((other for other in page.items if is_reversal_of(entry, other)), None)

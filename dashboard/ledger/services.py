@@ -20,7 +20,7 @@ from dashboard.nexudus.queries import LedgerEntryDraft
 from dashboard.nexudus.records import LedgerEntry
 from dashboard.runtime.locks import LockBusy, exclusive
 
-from .selectors import ledger_latest_entry
+from .selectors import ledger_latest_entry, ledger_reversal_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,14 @@ class LedgerBusy(Exception):
 
     def __init__(self) -> None:
         super().__init__(self.message)
+
+
+class AlreadyReversed(Exception):
+    """The entry being reversed has a reversal already (found inside the lock): nothing was written."""
+
+    def __init__(self, reversal: LedgerEntry) -> None:
+        super().__init__(f"Entry already reversed by entry {reversal.id}.")
+        self.reversal = reversal
 
 
 class BalanceMoved(Exception):
@@ -60,16 +68,21 @@ def ledger_lock_name(*, coworker_id: int, business_id: int) -> str:
     return f"ledger-{coworker_id}-{business_id}"
 
 
-def ledger_entry_create(*, client: NexudusClient, draft: LedgerEntryDraft, balance_reviewed: Decimal) -> LedgerWrite:
+def ledger_entry_create(
+    *, client: NexudusClient, draft: LedgerEntryDraft, balance_reviewed: Decimal, reverses: LedgerEntry | None = None
+) -> LedgerWrite:
     """Write `draft` on top of the customer's latest balance, which must still be `balance_reviewed`.
 
-    Raises LedgerBusy (lock not had in time) or BalanceMoved (the balance changed since the review):
-    in both cases nothing was sent. Never retried here: a write whose outcome is unknown is reported,
-    not repeated (NexudusWriteOutcomeUnknown propagates).
+    Raises LedgerBusy (lock not had in time), BalanceMoved (the balance changed since the review) or, for
+    the reversal of `reverses`, AlreadyReversed (another reversal exists, checked inside the same lock, so
+    two reversals can never both be written): in each case nothing was sent. Never retried here: a write
+    whose outcome is unknown is reported, not repeated (NexudusWriteOutcomeUnknown propagates).
     """
     name = ledger_lock_name(coworker_id=draft.coworker_id, business_id=draft.business_id)
     try:
         with exclusive(name, timeout=settings.LEDGER_WRITE_LOCK_TIMEOUT):
+            if reverses is not None and (existing := ledger_reversal_of(client=client, original=reverses)):
+                raise AlreadyReversed(existing)
             latest = ledger_latest_entry(client=client, coworker_id=draft.coworker_id, business_id=draft.business_id)
             before = latest.balance if latest is not None else Decimal("0")
             if before != balance_reviewed:

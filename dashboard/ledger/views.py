@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
@@ -32,6 +33,8 @@ from .selectors import (
     invoice_search,
     ledger_entry_get,
     ledger_entry_list,
+    ledger_reversal_of,
+    ledger_reversed_original,
 )
 from .tables import CustomerLedgerTable, LedgerEntryTable, invoice_url
 from .wording import balance_in_words, format_money
@@ -64,12 +67,19 @@ def ledger_entry_list_view(request: HttpRequest) -> HttpResponseBase:
 @upstream_problem_page(title="Ledger entry {entry_id}", role=READ_ROLE)
 def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpResponse:
     _valid_id(entry_id, "ledger entry")
-    entry = ledger_entry_get(client=nexudus_client(request), entry_id=entry_id)
+    client = nexudus_client(request)
+    entry = ledger_entry_get(client=client, entry_id=entry_id)
+    # Reversed by another entry, or itself the reversal of one (each one search; a failure only hides it).
+    reversed_by, _ = attempt(lambda: ledger_reversal_of(client=client, original=entry))
+    reverses, _ = attempt(lambda: ledger_reversed_original(client=client, entry=entry))
     return render(
         request,
         "ledger/detail.html",
         {
             "entry": entry,
+            "reversed_by": reversed_by,
+            "reverse_url": f"{reverse('ledger:new')}?reverses={entry.id}",
+            "reverses": reverses,
             "invoice_url": invoice_url(entry.coworker_invoice_id),
             "balance_words": balance_in_words(entry.balance, entry.currency_code),
         },
@@ -157,6 +167,7 @@ class PickerOption:
     label: str
     detail: str = ""
     business_id: int | None = None  # a customer's invoicing business, offered to the business picker
+    business_name: str = ""
 
 
 def _picker(request: HttpRequest, find, *, allow_empty: bool = False) -> HttpResponse:
@@ -190,6 +201,7 @@ def pick_coworker_view(request: HttpRequest) -> HttpResponse:
                 c.full_name or f"Customer {c.id}",
                 c.email or c.company_name or "",
                 business_id=c.invoicing_business_id,
+                business_name=c.invoicing_business_name or "",
             )
             for c in coworker_search(client=client, text=text)
         ],

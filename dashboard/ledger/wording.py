@@ -5,7 +5,12 @@ Money formatting and currency places come from core (`billing.money`, `billing.c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
 
 from dashboard.core.problems import UpstreamProblem
 from dashboard.core.templatetags.billing import currency_places
@@ -103,3 +108,51 @@ def back_dated_warning(transaction_date, latest) -> str:
         "from their latest balance, and the entries after it keep theirs: if Nexudus stores balances as sent, "
         "this customer's ledger will stop adding up here. Leave the date empty to record it now."
     )
+
+
+DUPLICATE_DAYS = 3  # an entry of the same amount for the same customer this recent may be the same one
+
+
+def amount_warnings(
+    *,
+    debit: Decimal,
+    credit: Decimal,
+    currency_code: str | None,
+    balance_before: Decimal,
+    invoice: Any | None,
+    recent_entries: Iterable[Any],
+    now: datetime,
+) -> list[str]:
+    """What the review should point out about the amounts before anything is saved: an invoice already
+    paid, a credit larger than what is outstanding (on the invoice, or overall), and the same amount
+    recorded for this customer in the last few days (a possible duplicate)."""
+    warnings = []
+    if invoice is not None:
+        number = invoice.invoice_number or str(invoice.id)
+        if invoice.paid and credit:
+            warnings.append(f"Invoice {number} is already paid: check this credit is not a second payment.")
+        elif credit > invoice.outstanding:
+            warnings.append(
+                f"The credit of {format_money(credit, currency_code)} is more than the "
+                f"{format_money(invoice.outstanding, invoice.currency_code or currency_code)} outstanding on "
+                f"invoice {number}."
+            )
+    elif credit and credit > max(balance_before, Decimal("0")):
+        warnings.append(
+            f"The credit of {format_money(credit, currency_code)} is more than the customer owes "
+            f"({balance_in_words(balance_before, currency_code)}): they will be in credit afterwards."
+        )
+    since = now - timedelta(days=DUPLICATE_DAYS)
+    for entry in recent_entries:
+        when = entry.created_on or entry.transaction_date
+        if when is None or when < since:
+            continue
+        if (debit, credit) == (entry.debit, entry.credit):
+            amount = format_money(credit or debit, currency_code)
+            warnings.append(
+                f"The same amount ({amount} {'credit' if credit else 'debit'}) was recorded for this customer "
+                f"on {timezone.localtime(when):%d %b %Y at %H:%M} (entry {entry.id}, “{entry.description}”): "
+                "is this a duplicate?"
+            )
+            break
+    return warnings

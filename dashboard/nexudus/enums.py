@@ -168,3 +168,20 @@ class PaymentProvider(LabelledEnum):
     Cash = 997
     Check = 998
     Other = 999
+
+
+# A payment token's provider (`eRegularPaymentProvider`) as a ledger entry's gateway (`ePaymentProvider`):
+# the manual methods differ in number (96 Bank transfer → 996 Bank); the rest share their names.
+_LEDGER_GATEWAY_BY_PROVIDER = {
+    "CreditNote": "Credit",
+    "GiftCard": "Gift",
+    "BankTransfer": "Bank",
+}
+
+
+def ledger_gateway_for(provider: object) -> PaymentProvider | None:
+    """The ledger gateway recording a payment made with a token's `provider`; None when there is none."""
+    if not isinstance(provider, RegularPaymentProvider):
+        return None
+    name = _LEDGER_GATEWAY_BY_PROVIDER.get(provider.name, provider.name)
+    return PaymentProvider.__members__.get(name)

@@ -52,6 +52,7 @@ class LedgerEntryQuery(SearchQuery):
     payment_gateway: PaymentProvider | None = None
     payment_method_number: str | None = None
     billed: bool | None = None
+    connected_transaction_guid: str | None = None
     debit_from: Decimal | None = None
     debit_to: Decimal | None = None
     credit_from: Decimal | None = None

@@ -110,6 +110,7 @@ def mask_token(token: str | None) -> str:
 
 # --- records ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a Nexudus search, as the envelope describes it."""
@@ -250,6 +251,7 @@ class LedgerEntry:
     created_on: datetime | None
     updated_on: datetime | None
     updated_by: str | None
+    unique_id: str | None = None  # the entry's GUID: what another entry's ConnectedTransactionGuid names
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> LedgerEntry:
@@ -284,6 +286,7 @@ class LedgerEntry:
             created_on=parse_datetime(data.get("CreatedOn")),
             updated_on=parse_datetime(data.get("UpdatedOn")),
             updated_by=parse_str(data.get("UpdatedBy")),
+            unique_id=parse_str(data.get("UniqueId")),
         )
 
 

@@ -69,6 +69,7 @@ LEDGER_ENTRIES: Resource[LedgerEntry] = Resource(
         "invoice_number": f"{_LE}_CoworkerInvoice_InvoiceNumber", "description": f"{_LE}_Description",
         "code": f"{_LE}_Code", "payment_gateway": f"{_LE}_PaymentGatewayName",
         "payment_method_number": f"{_LE}_PaymentMethodNumber", "billed": f"{_LE}_Billed",
+        "connected_transaction_guid": f"{_LE}_ConnectedTransactionGuid",
         "debit_from": f"from_{_LE}_Debit", "debit_to": f"to_{_LE}_Debit",
         "credit_from": f"from_{_LE}_Credit", "credit_to": f"to_{_LE}_Credit",
         "balance_from": f"from_{_LE}_Balance", "balance_to": f"to_{_LE}_Balance",

@@ -101,13 +101,6 @@ def payment_token_get(*, client: NexudusClient, token_id: int) -> PaymentToken:
     return client.get_payment_token(token_id)
 
 
-def token_invoice(*, client: NexudusClient, token: PaymentToken) -> Invoice | None:
-    """The invoice a token is for (its number and customer), or None when it cannot be read."""
-    if not token.coworker_invoice_id:
-        return None
-    try:
-        return client.get_invoice(token.coworker_invoice_id)
-    except NexudusAuthExpired:
-        raise
-    except NexudusError:
-        return None
+def token_invoice(*, client: NexudusClient, invoice_id: int) -> Invoice:
+    """The invoice a token paid (for the links after saving: its customer, business and what is due)."""
+    return client.get_invoice(invoice_id)

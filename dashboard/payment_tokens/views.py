@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dashboard.accounts.services import forget_refusal, remember_refusal
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport
@@ -22,11 +24,14 @@ from dashboard.core.params import MAX_INT32, id_prefill, looks_like_id
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.core.submissions import SubmissionOutcome, problem_for_outcome, submit_once
 from dashboard.invoices.selectors import invoice_numbered
-from dashboard.nexudus.records import PaymentToken
+from dashboard.nexudus.enums import ledger_gateway_for
+from dashboard.nexudus.errors import NexudusValidationError
+from dashboard.nexudus.queries import PaymentTokenDraft
+from dashboard.nexudus.records import PaymentToken, WriteResult
 
-from .forms import PaymentTokenForm, PaymentTokenSearchForm
-from .selectors import payment_token_get, payment_token_rows, token_invoice
-from .services import payment_token_create
+from .forms import ConfirmForm, PaymentTokenEditForm, PaymentTokenForm, PaymentTokenSearchForm
+from .selectors import payment_token_get, payment_token_list, payment_token_rows, token_invoice
+from .services import payment_token_create, payment_token_delete, payment_token_update
 from .tables import PaymentTokenTable
 
 logger = logging.getLogger(__name__)
@@ -34,7 +39,11 @@ logger = logging.getLogger(__name__)
 CREATE_ROLE = "CoworkerInvoicePaymentToken-Create"
 LIST_ROLE = "CoworkerInvoicePaymentToken-List"
 READ_ROLE = "CoworkerInvoicePaymentToken-Read"
+EDIT_ROLE = "CoworkerInvoicePaymentToken-Edit"
+NOTHING_CHANGED = "Nothing was changed: change the provider or the notes, or go back to the token."
+DELETE_ROLE = "CoworkerInvoicePaymentToken-Delete"
 PURPOSE = "payment_tokens:create"
+PREFILL = ("coworker_invoice_id",)
 
 
 @require_GET
@@ -81,7 +90,7 @@ def _search_by_invoice_url(invoice_id: int | None) -> str:
 def payment_token_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         # Links from the invoice page open the form with that invoice filled in.
-        form = PaymentTokenForm(initial=id_prefill(request.GET, ["coworker_invoice_id"]))
+        form = PaymentTokenForm(initial=id_prefill(request.GET, PREFILL))
         return _render_create(request, form)
     form = PaymentTokenForm(request.POST)
     if not form.is_valid():
@@ -99,7 +108,8 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
         ),
     )
     if outcome.succeeded:
-        return _created(request, outcome)
+        forget_refusal(request, CREATE_ROLE)
+        return _created(request, outcome, draft)
     check_url = _search_by_invoice_url(draft.coworker_invoice_id)
     problem = problem_for_outcome(
         outcome,
@@ -111,6 +121,8 @@ def payment_token_create_view(request: HttpRequest) -> HttpResponse:
         pending_error="This entry is still being saved. Wait a moment, then check the payment tokens for this "
         "invoice before entering it again.",
     )
+    if problem is not None and problem.kind == "permission":  # the buttons say so from now on
+        remember_refusal(request, CREATE_ROLE)
     return _render_create(request, form, problem=problem, check_url=check_url, outcome=outcome)
 
 
@@ -119,10 +131,43 @@ def _render_create(request: HttpRequest, form: PaymentTokenForm, **context) -> H
     return render_page_or_fragment(request, "payment_tokens/new.html", "create", context)
 
 
-def _created(request: HttpRequest, outcome: SubmissionOutcome) -> HttpResponse:
+def _next_steps(request: HttpRequest, invoice_id: int | None, provider: object) -> dict[str, Any]:
+    """Where a saved token leads: its invoice, the invoice's customer, and the ledger form for recording
+    the payment with customer, business, invoice, what is outstanding and the gateway filled in."""
+    if invoice_id is None:
+        return {}
+    invoice, _problem = attempt(lambda: token_invoice(client=nexudus_client(request), invoice_id=invoice_id))
+    params: dict[str, Any] = {"coworker_invoice_id": invoice_id, "code": "PAYM"}
+    gateway = ledger_gateway_for(provider)
+    if gateway is not None:
+        params["payment_gateway"] = gateway.value
+    steps: dict[str, Any] = {"next_invoice_id": invoice_id, "next_invoice": invoice}
+    if invoice is not None:
+        params.update({"coworker_id": invoice.coworker_id, "business_id": invoice.business_id})
+        if invoice.outstanding > 0:
+            params["credit"] = invoice.outstanding
+        params["description"] = f"Payment for invoice {invoice.invoice_number or invoice.id}"
+        if invoice.coworker_id is not None:
+            steps["customer_url"] = reverse("ledger:customer", args=[invoice.coworker_id]) + (
+                f"?{urlencode({'business': invoice.business_id})}" if invoice.business_id else ""
+            )
+    query = urlencode({name: value for name, value in params.items() if value is not None})
+    steps["record_payment_url"] = f"{reverse('ledger:new')}?{query}"
+    return steps
+
+
+def _created(request: HttpRequest, outcome: SubmissionOutcome, draft: PaymentTokenDraft) -> HttpResponse:
     again = outcome.status == "duplicate"
     if wants_fragment(request):
-        return _render_create(request, PaymentTokenForm(), created=outcome, duplicate=again)
+        # "Record another" keeps the invoice: the next token is most often for the same one.
+        again_form = PaymentTokenForm(initial={"coworker_invoice_id": draft.coworker_invoice_id})
+        return _render_create(
+            request,
+            again_form,
+            created=outcome,
+            duplicate=again,
+            **_next_steps(request, draft.coworker_invoice_id, draft.provider),
+        )
     if again:
         messages.info(request, f"This form was already sent: {outcome.result_label} was created then.")
     else:
@@ -141,8 +186,10 @@ def _get(request: HttpRequest, token_id: int) -> PaymentToken:
 @upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
 def payment_token_detail_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token = _get(request, token_id)
-    invoice = token_invoice(client=nexudus_client(request), token=token)
-    return render(request, "payment_tokens/detail.html", {"token": token, "invoice": invoice})
+    # One invoice read serves both the facts (number, customer) and the next steps (record its payment).
+    steps = _next_steps(request, token.coworker_invoice_id, token.provider)
+    context = {"token": token, "invoice": steps.get("next_invoice"), **steps}
+    return render(request, "payment_tokens/detail.html", context)
 
 
 @never_cache
@@ -155,3 +202,98 @@ def payment_token_reveal_view(request: HttpRequest, token_id: int) -> HttpRespon
     logger.info("Payment token %s revealed by user %s", token_id, request.user.pk)
     template = "payment_tokens/_revealed.html" if wants_fragment(request) else "payment_tokens/revealed.html"
     return render(request, template, {"token": token})
+
+
+# --- correcting a saved token: edit provider and notes, or delete; each through a confirm step, once ----
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
+def payment_token_edit_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = _get(request, token_id)
+    if request.method == "GET":
+        initial = {"provider": getattr(token.provider, "value", None), "notes": token.notes or ""}
+        return _render_edit(request, token, PaymentTokenEditForm(initial=initial), stage="form")
+    form = PaymentTokenEditForm(request.POST)
+    action = request.POST.get("action")
+    if action == "edit" or not form.is_valid():
+        return _render_edit(request, token, form, stage="form")
+    changes = form.changes(token)
+    if not changes and action != "confirm":
+        form.add_error(None, NOTHING_CHANGED)
+        return _render_edit(request, token, form, stage="form")
+    if action != "confirm":
+        return _render_edit(request, token, form, stage="review", changes=changes)
+    client = nexudus_client(request)
+    draft = form.to_draft(token)
+
+    def send() -> WriteResult:
+        # Nothing left to change: a second click of a change already saved (its first result is shown,
+        # send() is not called), or a change nobody made (refused, nothing sent).
+        if not changes:
+            raise NexudusValidationError(NOTHING_CHANGED)
+        return payment_token_update(client=client, token_id=token_id, draft=draft)
+
+    outcome = submit_once(
+        user=request.user,
+        key=form.cleaned_data["submission_key"],
+        purpose=f"payment_tokens:update:{token_id}",
+        send=send,
+        link=lambda result: (reverse("payment_tokens:detail", args=[token_id]), f"Payment token {token_id}"),
+    )
+    if outcome.succeeded:
+        messages.success(
+            request,
+            f"Payment token {token_id} was changed: "
+            + "; ".join(f"{name} from “{before}” to “{after}”" for name, before, after in changes)
+            + ".",
+        )
+        return redirect(reverse("payment_tokens:detail", args=[token_id]))
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=EDIT_ROLE,
+        check_url=reverse("payment_tokens:detail", args=[token_id]),
+        check_hint=f"open payment token {token_id} and check its provider and notes",
+        pending_error="This change is still being saved. Wait a moment, then open the token again.",
+    )
+    return _render_edit(request, token, form, stage="review" if problem else "form", changes=changes, problem=problem)
+
+
+def _render_edit(request: HttpRequest, token: PaymentToken, form, *, stage: str, **context) -> HttpResponse:
+    return render(request, "payment_tokens/edit.html", {"token": token, "form": form, "stage": stage, **context})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@vary_on_htmx
+@upstream_problem_page(title="Payment token {token_id}", role=READ_ROLE)
+def payment_token_delete_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = _get(request, token_id)
+    if request.method == "GET":
+        return render(request, "payment_tokens/delete.html", {"token": token, "form": ConfirmForm()})
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return render(request, "payment_tokens/delete.html", {"token": token, "form": form})
+    client = nexudus_client(request)
+    outcome = submit_once(
+        user=request.user,
+        key=form.cleaned_data["submission_key"],
+        purpose=f"payment_tokens:delete:{token_id}",
+        send=lambda: payment_token_delete(client=client, token_id=token_id),
+        link=lambda result: (_search_by_invoice_url(token.coworker_invoice_id), f"Payment token {token_id}"),
+    )
+    if outcome.succeeded:
+        messages.success(request, f"Payment token {token_id} was deleted. Its history stays in the audit trail.")
+        return redirect(_search_by_invoice_url(token.coworker_invoice_id))
+    problem = problem_for_outcome(
+        outcome,
+        form,
+        role=DELETE_ROLE,
+        check_url=reverse("payment_tokens:detail", args=[token_id]),
+        check_hint=f"open payment token {token_id}: if it is not found, it was deleted",
+        pending_error="This deletion is still being sent. Wait a moment, then open the token again.",
+    )
+    return render(request, "payment_tokens/delete.html", {"token": token, "form": form, "problem": problem})

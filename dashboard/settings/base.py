@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.core.context_processors.shell",
+                "dashboard.accounts.context_processors.write_permissions",
             ],
         },
     }

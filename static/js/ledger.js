@@ -6,9 +6,12 @@
   function idInput(picker) {
     return picker.querySelector('input[name="' + picker.getAttribute("data-picker") + '"]');
   }
-  function setChosen(picker, text) {
+  // The chosen name is shown and kept in a hidden field, so it survives errors and "Change the details".
+  function setChosen(picker, name, id) {
     var chosen = picker.querySelector("[data-picker-chosen]");
-    if (chosen) chosen.textContent = text ? "Chosen: " + text : "";
+    if (chosen) chosen.textContent = name ? "Chosen: " + name + " (#" + id + ")" : "";
+    var label = picker.querySelector('input[name="' + picker.getAttribute("data-picker") + '_label"]');
+    if (label) label.value = name || "";
   }
 
   document.addEventListener("click", function (event) {
@@ -17,13 +20,13 @@
     if (!picker) return;
     var input = idInput(picker);
     input.value = option.getAttribute("data-pick");
-    setChosen(picker, option.getAttribute("data-pick-label") + " (#" + input.value + ")");
+    setChosen(picker, option.getAttribute("data-pick-label"), input.value);
     // A customer's invoicing business is the usual business of the entry: offer it when none is set.
     var business = option.getAttribute("data-pick-business");
     var businessPicker = document.querySelector('[data-picker="business_id"]');
     if (business && businessPicker && !idInput(businessPicker).value) {
       idInput(businessPicker).value = business;
-      setChosen(businessPicker, "the customer's invoicing business (#" + business + ")");
+      setChosen(businessPicker, option.getAttribute("data-pick-business-label") || "the customer's invoicing business", business);
     }
     var options = picker.querySelector("[data-picker-options]");
     if (options) options.textContent = "";
@@ -42,7 +45,7 @@
   document.addEventListener("input", function (event) {
     var picker = pickerOf(event.target);
     if (!picker) return;
-    if (event.target === idInput(picker)) setChosen(picker, "");  // a typed id replaces the pick
+    if (event.target === idInput(picker)) setChosen(picker, "", "");  // a typed id replaces the pick
     if (event.target.hasAttribute("data-picker-search")) event.target.removeAttribute("data-picked");
   });
 })();

@@ -30,6 +30,8 @@ def _pages(upstream) -> dict[str, str]:
         "payment tokens": "/payment-tokens/",
         "new payment token": "/payment-tokens/new/",
         "payment token": f"/payment-tokens/{token['Id']}/",
+        "change payment token": f"/payment-tokens/{token['Id']}/edit/",
+        "delete payment token": f"/payment-tokens/{token['Id']}/delete/",
         "ledger entries": "/ledger-entries/?code=PAYM",
         "new ledger entry": "/ledger-entries/new/",
         "ledger entry": f"/ledger-entries/{entry['Id']}/",
@@ -91,6 +93,27 @@ def test_axe_finds_no_serious_violations_on_any_page_in_light_and_dark(page, liv
     page.get_by_role("button", name="Save payment token").click()
     page.locator(".error-summary").wait_for()
     check("payment token form with errors")
+    # Issue 19: the review step (its Save button focused, the state that failed dark contrast), the
+    # prefilled ledger form, a saved token with its next steps, and the shortcut help.
+    invoice = _first(upstream, "/api/billing/coworkerinvoices", CoworkerInvoice_Paid="false")
+    page.goto(f"{live_server.url}/payment-tokens/new/?coworker_invoice_id={invoice['Id']}")
+    page.get_by_label("Token").fill("axe_token_1")
+    page.get_by_role("button", name="Save payment token").click()
+    page.locator(".next-steps").wait_for()
+    check("payment token saved, with next steps")
+    page.goto(
+        f"{live_server.url}/ledger-entries/new/?coworker_invoice_id={invoice['Id']}&credit=1.00&code=PAYM&description=Axe"
+    )
+    check("ledger form prefilled from an invoice")
+    page.get_by_role("button", name="Review the entry").click()
+    save = page.get_by_role("button", name="Save this entry in Nexudus")
+    save.focus()
+    check("ledger review step, Save focused")
+    page.goto(f"{live_server.url}/payment-tokens/")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("?")
+    page.locator("#shortcut-help").wait_for()
+    check("shortcut help")
     assert not problems, "\n".join(problems)
 
 

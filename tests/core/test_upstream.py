@@ -19,25 +19,30 @@ from dashboard.nexudus.errors import (
 
 def test_permission_names_the_missing_role():
     problem = describe_upstream_error(NexudusPermissionDenied(role="CoworkerInvoicePaymentToken-Create"))
-    assert "CoworkerInvoicePaymentToken-Create" in problem.explanation
+    # In words (issue 19): the permission as Nexudus's screen calls it, never the role's code name.
+    assert "Invoice payment token → Create permission" in problem.explanation
+    assert "CoworkerInvoicePaymentToken-Create" not in problem.explanation
     assert problem.kind == "permission" and not problem.can_retry
 
 
 def test_permission_falls_back_to_the_role_the_caller_names():
     problem = describe_upstream_error(NexudusPermissionDenied(), role="CoworkerLedgerEntry-List")
-    assert "CoworkerLedgerEntry-List" in problem.next_step
+    assert "Ledger entry → List permission" in problem.next_step
+    assert "CoworkerLedgerEntry-List" not in problem.next_step
 
 
-@pytest.mark.parametrize(("retry_after", "text"), [(7, "Wait 7 seconds"), (0.2, "Wait 1 second"),
-                                                   (None, "Wait a few seconds")])
+@pytest.mark.parametrize(
+    ("retry_after", "text"), [(7, "Wait 7 seconds"), (0.2, "Wait 1 second"), (None, "Wait a few seconds")]
+)
 def test_throttling_says_how_long_to_wait(retry_after, text):
     problem = describe_upstream_error(NexudusRateLimited(retry_after=retry_after))
     assert text in problem.next_step
     assert problem.can_retry
 
 
-@pytest.mark.parametrize("error", [NexudusUnavailable(), NexudusServerError(), NexudusMalformedResponse(),
-                                   NexudusError()])
+@pytest.mark.parametrize(
+    "error", [NexudusUnavailable(), NexudusServerError(), NexudusMalformedResponse(), NexudusError()]
+)
 def test_outages_say_try_again_and_offer_retry_for_reads(error):
     problem = describe_upstream_error(error)
     assert "try again" in problem.next_step.lower()
@@ -46,8 +51,12 @@ def test_outages_say_try_again_and_offer_retry_for_reads(error):
 
 
 def test_unknown_outcome_says_how_to_check_and_never_offers_retry():
-    problem = describe_upstream_error(NexudusWriteOutcomeUnknown(), writing=True, check_url="/x/?id=1",
-                                      check_hint="search payment tokens for invoice ID 1")
+    problem = describe_upstream_error(
+        NexudusWriteOutcomeUnknown(),
+        writing=True,
+        check_url="/x/?id=1",
+        check_hint="search payment tokens for invoice ID 1",
+    )
     assert problem.kind == "outcome_unknown"
     assert "may or may not" in problem.explanation
     assert "invoice ID 1" in problem.next_step and problem.check_url == "/x/?id=1"

@@ -95,7 +95,6 @@ def test_form_is_prefilled_from_the_customer_ledger_link(ops_client):
         ("description", "x" * 10_000, "at most 255 characters"),
         ("code", "", "required"),
         ("code", "bad\x00code", "Null characters are not allowed"),
-        ("debit", "", "required"),
         ("debit", "-5", "zero or a positive amount"),
         ("credit", "NaN", "Enter a number"),
         ("credit", "Infinity", "Enter a number"),
@@ -118,6 +117,53 @@ def test_each_rule_is_checked_locally_without_calling_nexudus(ops_client, upstre
     assert "Save this entry in Nexudus" not in html
     if value and "\x00" not in value and len(value) < 100 and field != "payment_gateway":  # input kept
         assert f'value="{value}"' in html or f">{value}<" in html
+
+
+def test_a_credit_alone_is_reviewed_with_a_blank_debit_meaning_zero(ops_client, upstream, invoice):
+    """Issue 19: "Credit 40.00 alone gives 'Debit: This field is required'" must be gone."""
+    key = fresh_key(ops_client)
+    response = post_entry(ops_client, entry_data(invoice, debit="", credit="40.00"), action="review", key=key)
+    html = response.content.decode()
+    assert "Save this entry in Nexudus" in html, html[-2000:]
+    assert _field_errors(html, "debit") == ""
+    assert "This field is required" not in html
+
+
+def test_both_amounts_blank_is_blocked_locally(ops_client, upstream, invoice):
+    key = fresh_key(ops_client)
+    upstream.reset_counters()
+    response = post_entry(ops_client, entry_data(invoice, debit="", credit=""), action="review", key=key)
+    assert "both are zero" in response.content.decode()
+    assert calls(upstream) == 0
+
+
+def test_form_from_an_invoice_link_arrives_with_names_and_keeps_them(ops_client, upstream, invoice):
+    html = ops_client.get(f"{NEW_URL}?coworker_invoice_id={invoice['Id']}&credit=12.50&payment_gateway=996").content
+    html = html.decode()
+    # The invoice alone brings its customer and business, each shown by name.
+    assert f'name="coworker_id" value="{invoice["CoworkerId"]}"' in html
+    assert f'name="business_id" value="{invoice["BusinessId"]}"' in html
+    assert f"Chosen: {invoice['CoworkerFullName']} (#{invoice['CoworkerId']})" in html
+    assert f"Chosen: {invoice['BusinessName']} (#{invoice['BusinessId']})" in html
+    assert 'name="credit" value="12.50"' in html
+    assert '<option value="996" selected>' in html
+    # A validation error keeps the names (no upstream read needed: the form carries them).
+    data = entry_data(invoice, description="")
+    data["coworker_id_label"] = invoice["CoworkerFullName"]
+    upstream.reset_counters()
+    html = post_entry(ops_client, data, action="review", key=fresh_key(ops_client)).content.decode()
+    assert f"Chosen: {invoice['CoworkerFullName']} (#{invoice['CoworkerId']})" in html
+
+
+def test_change_the_details_shows_the_names_the_review_read(ops_client, upstream, invoice):
+    key = fresh_key(ops_client)
+    review = post_entry(ops_client, entry_data(invoice), action="review", key=key).content.decode()
+    carried = dict(re.findall(r'<input type="hidden" name="(\w+_label)" value="([^"]*)"', review))
+    assert carried["coworker_id_label"] == invoice["CoworkerFullName"]
+    assert carried["business_id_label"] == invoice["BusinessName"]
+    html = post_entry(ops_client, {**entry_data(invoice), **carried}, action="edit", key=key).content.decode()
+    assert f"Chosen: {invoice['CoworkerFullName']} (#{invoice['CoworkerId']})" in html
+    assert f"Chosen: {invoice['BusinessName']} (#{invoice['BusinessId']})" in html
 
 
 def test_both_amounts_zero_is_blocked_locally(ops_client, upstream, invoice):
@@ -355,7 +401,7 @@ def test_agent_without_the_create_role_is_told_which_role_is_missing(agent_clien
     response = review_and_confirm(agent_client, entry_data(invoice, description="Agent try"))
     html = response.content.decode()
     assert "You don&#x27;t have permission to do this" in html
-    assert "CoworkerLedgerEntry-Create" in html
+    assert "Ledger entry → Create permission" in html and "CoworkerLedgerEntry-Create" not in html
     assert api_total(upstream, CoworkerLedgerEntry_Description="Agent try") == 0
 
 

@@ -3,7 +3,10 @@ throttling, outcome-unknown, and exactly one record per form whatever the clicks
 
 from __future__ import annotations
 
+import re
 import time
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -28,16 +31,21 @@ def _tokens_for(upstream, invoice=INVOICE, token=None) -> int:
 
 def test_form_has_a_labelled_control_for_every_documented_field(ops_client):
     html = ops_client.get(URL).content.decode()
-    for field, label in [("coworker_invoice_id", "Coworker invoice ID"), ("provider", "Payment provider"),
-                         ("token", "Token"), ("notes", "Notes")]:
+    for field, label in [
+        ("coworker_invoice_id", "Coworker invoice ID"),
+        ("provider", "Payment provider"),
+        ("token", "Token"),
+        ("notes", "Notes"),
+    ]:
         assert f'<label for="id_{field}">{label}' in html
     assert '<option value="13">Stripe BACS</option>' in html
     assert 'hx-disabled-elt="find button[type=submit]"' in html
 
 
 def test_valid_create_redirects_to_the_new_record(ops_client, upstream):
-    response = _post(ops_client, {"coworker_invoice_id": INVOICE, "provider": "2", "token": "pm_valid_0001",
-                                  "notes": "Card on file"})
+    response = _post(
+        ops_client, {"coworker_invoice_id": INVOICE, "provider": "2", "token": "pm_valid_0001", "notes": "Card on file"}
+    )
     assert response.status_code == 302
     detail = ops_client.get(response["Location"])
     html = detail.content.decode()
@@ -54,23 +62,50 @@ def test_htmx_create_confirms_with_a_link_and_a_fresh_form(ops_client, upstream)
     assert 'id="create-area"' in html
     assert 'href="/payment-tokens/' in html and "Saved:" in html
     assert key not in html  # the next entry gets a new one-time key
-    assert 'name="coworker_invoice_id"' in html and 'value="300001"' not in html
+    # Issue 19: "Record another" keeps the invoice (the old form cleared it though the page was about it).
+    assert 'name="coworker_invoice_id" value="300001"' in html
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("coworker_invoice_id", ""),
-    ("coworker_invoice_id", "0"),
-    ("coworker_invoice_id", "-5"),
-    ("coworker_invoice_id", "abc"),
-    ("coworker_invoice_id", "2147483648"),
-    ("coworker_invoice_id", "1.5"),
-    ("provider", "42"),
-    ("provider", "Stripe"),
-    ("token", "x" * 256),
-    ("token", "a\x00b"),
-    ("notes", "n" * 2001),
-    ("notes", "bad\x00note"),
-])
+def test_saved_token_leads_to_its_invoice_customer_and_recording_the_payment(ops_client, upstream):
+    invoice = upstream.api("GET", f"/api/billing/coworkerinvoices/{INVOICE}").json()
+    html = _post(ops_client, {"coworker_invoice_id": INVOICE, "provider": "96", "token": "bt_next_1"}, htmx=True)
+    html = html.content.decode()
+    assert f'href="/invoices/{INVOICE}/"' in html
+    assert f'href="/customers/{invoice["CoworkerId"]}/ledger/?business={invoice["BusinessId"]}"' in html
+    link = re.search(r'<a href="([^"]+)" role="button" class="record-payment"', html).group(1)
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert urlsplit(link).path == "/ledger-entries/new/"
+    assert query["coworker_invoice_id"] == [str(INVOICE)]
+    assert query["coworker_id"] == [str(invoice["CoworkerId"])]
+    assert query["business_id"] == [str(invoice["BusinessId"])]
+    assert query["payment_gateway"] == ["996"]  # Bank transfer (token) is the ledger's Bank gateway
+    outstanding = Decimal(str(invoice["TotalAmount"])) - Decimal(str(invoice.get("PaidAmount") or 0))
+    if outstanding > 0:
+        assert Decimal(query["credit"][0]) == outstanding
+    # The link opens the ledger form with all of it filled in and named.
+    form = ops_client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'name="coworker_id" value="{invoice["CoworkerId"]}"' in form
+    assert f"Chosen: {invoice['CoworkerFullName']}" in form
+    assert '<option value="996" selected>' in form
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("coworker_invoice_id", ""),
+        ("coworker_invoice_id", "0"),
+        ("coworker_invoice_id", "-5"),
+        ("coworker_invoice_id", "abc"),
+        ("coworker_invoice_id", "2147483648"),
+        ("coworker_invoice_id", "1.5"),
+        ("provider", "42"),
+        ("provider", "Stripe"),
+        ("token", "x" * 256),
+        ("token", "a\x00b"),
+        ("notes", "n" * 2001),
+        ("notes", "bad\x00note"),
+    ],
+)
 def test_each_invalid_field_is_caught_before_anything_is_sent(ops_client, upstream, field, value):
     data = {"coworker_invoice_id": INVOICE, "token": "pm_local", field: value}
     response = _post(ops_client, data, htmx=True)
@@ -87,11 +122,12 @@ def test_missing_one_time_key_is_explained_and_nothing_is_sent(ops_client, upstr
 
 
 def test_relation_error_from_nexudus_lands_on_the_invoice_field_and_input_is_kept(ops_client, upstream):
-    response = _post(ops_client, {"coworker_invoice_id": "99999999", "token": "pm_kept", "notes": "kept note"},
-                     htmx=True)
+    response = _post(
+        ops_client, {"coworker_invoice_id": "99999999", "token": "pm_kept", "notes": "kept note"}, htmx=True
+    )
     html = response.content.decode()
     assert calls(upstream, CREATE) == 1
-    field = html[html.index('for="id_coworker_invoice_id"'):html.index('for="id_provider"')]
+    field = html[html.index('for="id_coworker_invoice_id"') : html.index('for="id_provider"')]
     assert "Nexudus says" in field and 'aria-invalid="true"' in field
     assert 'value="99999999"' in html and 'value="pm_kept"' in html and "kept note" in html
 
@@ -108,7 +144,7 @@ def test_agent_without_the_create_role_is_told_which_role_is_missing(agent_clien
     response = _post(agent_client, {"coworker_invoice_id": INVOICE, "token": "pm_agent"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "CoworkerInvoicePaymentToken-Create" in html
+    assert "Invoice payment token → Create permission" in html and "CoworkerInvoicePaymentToken-Create" not in html
     assert 'value="pm_agent"' in html
     assert _tokens_for(upstream, token="pm_agent") == 0
 

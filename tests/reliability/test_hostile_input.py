@@ -52,7 +52,21 @@ GET_PAGES = [
     GetPage("ledger:pick-business", "/ledger-entries/pick/businesses/", lenient=("q",)),
     GetPage("ledger:pick-coworker", "/ledger-entries/pick/customers/", lenient=("q",)),
     GetPage("ledger:pick-invoice", "/ledger-entries/pick/invoices/", lenient=("q", "coworker_id")),
-    GetPage("ledger:new", "/ledger-entries/new/", lenient=("business_id", "coworker_id", "coworker_invoice_id")),
+    GetPage(
+        "ledger:new",
+        "/ledger-entries/new/",
+        lenient=(
+            "business_id",
+            "coworker_id",
+            "coworker_invoice_id",
+            "debit",
+            "credit",
+            "payment_gateway",
+            "description",
+            "code",
+            "reverses",
+        ),
+    ),
     GetPage("payment_tokens:new", "/payment-tokens/new/", lenient=("coworker_invoice_id",)),
     GetPage("invoices:invoice", f"/invoices/{INVOICE}/", lenient=("providers",), transactional=True),
     GetPage("invoices:home", "/", lenient=("q",)),
@@ -62,6 +76,8 @@ GET_PAGES = [
 PATH_ID_PAGES = {
     "payment_tokens:detail": "/payment-tokens/{}/",
     "payment_tokens:reveal": "/payment-tokens/{}/token/",
+    "payment_tokens:edit": "/payment-tokens/{}/edit/",
+    "payment_tokens:delete": "/payment-tokens/{}/delete/",
     "ledger:detail": "/ledger-entries/{}/",
     "ledger:customer": "/customers/{}/ledger/",
     "ledger:standing": "/customers/{}/ledger/standing/",
@@ -147,8 +163,13 @@ def seed_ids(upstream):
 
 
 def test_every_page_is_in_the_inventory():
-    covered = ({page.url_name for page in GET_PAGES} | set(PATH_ID_PAGES) | POST_FORMS | set(NOT_INPUT)
-               | {name for name, _, _ in POST_ENDPOINTS})
+    covered = (
+        {page.url_name for page in GET_PAGES}
+        | set(PATH_ID_PAGES)
+        | POST_FORMS
+        | set(NOT_INPUT)
+        | {name for name, _, _ in POST_ENDPOINTS}
+    )
     missing = url_names() - covered
     assert not missing, f"pages without hostile-input coverage: {sorted(missing)} (add them to GET_PAGES)"
 
@@ -186,8 +207,9 @@ def test_query_parameter_never_breaks_the_page_nor_reaches_nexudus_when_invalid(
             # Numbers, dates, ids and choices are strict; free text (a search for "NaN") is not, and a
             # yes/no/any select reads anything else as "any".
             kind = form.fields[name]
-            strict = (not isinstance(kind, forms.CharField | forms.NullBooleanField)
-                      or isinstance(kind, forms.ChoiceField))
+            strict = not isinstance(kind, forms.CharField | forms.NullBooleanField) or isinstance(
+                kind, forms.ChoiceField
+            )
             if strict and case in GARBAGE and form.is_valid():
                 problems.append(f"{label}: a {type(form.fields[name]).__name__} accepted garbage")
         elif page.is_table and response.status_code != 200:
@@ -222,9 +244,7 @@ def test_unknown_parameters_are_ignored_and_not_passed_to_nexudus(ops_client, up
 
 
 @pytest.mark.parametrize("url_name", sorted(PATH_ID_PAGES))
-def test_out_of_range_ids_in_the_path_are_not_found_without_asking_nexudus(
-    request, ops_client, upstream, url_name
-):
+def test_out_of_range_ids_in_the_path_are_not_found_without_asking_nexudus(request, ops_client, upstream, url_name):
     request.getfixturevalue("transactional_db")
     problems = []
     for raw in ["0", "2147483648", "9223372036854775808", "9" * 40]:
@@ -249,8 +269,14 @@ def test_payment_token_create_field_refuses_bad_values_before_anything_is_sent(o
     problems: list[str] = []
     for case, value in CORPUS:
         label = f"{name}={case}"
-        data = {"coworker_invoice_id": str(INVOICE), "provider": "", "token": "pm_hostile", "notes": "",
-                "submission_key": _fresh_key(ops_client, "/payment-tokens/new/"), name: value}
+        data = {
+            "coworker_invoice_id": str(INVOICE),
+            "provider": "",
+            "token": "pm_hostile",
+            "notes": "",
+            "submission_key": _fresh_key(ops_client, "/payment-tokens/new/"),
+            name: value,
+        }
         form = _bind(PaymentTokenForm, data)
         before = upstream.counters()
         response = ops_client.post("/payment-tokens/new/", data, HTTP_HX_REQUEST="true")
@@ -275,10 +301,18 @@ def ledger_base(upstream):
     response = upstream.api("GET", INVOICES_API, params={"CoworkerInvoice_Paid": "false", "size": 100})
     invoice = next(r for r in response.json()["Records"] if r.get("CurrencyCode") == "GBP" and not r.get("Void"))
     return {
-        "business_id": str(invoice["BusinessId"]), "coworker_id": str(invoice["CoworkerId"]),
-        "coworker_invoice_id": str(invoice["Id"]), "description": "Hostile input", "code": "PAYM",
-        "debit": "0", "credit": "1.00", "payment_gateway": "", "payment_method_number": "",
-        "transaction_date": "", "transaction_date_local": "", "connected_transaction_guid": "",
+        "business_id": str(invoice["BusinessId"]),
+        "coworker_id": str(invoice["CoworkerId"]),
+        "coworker_invoice_id": str(invoice["Id"]),
+        "description": "Hostile input",
+        "code": "PAYM",
+        "debit": "0",
+        "credit": "1.00",
+        "payment_gateway": "",
+        "payment_method_number": "",
+        "transaction_date": "",
+        "transaction_date_local": "",
+        "connected_transaction_guid": "",
     }
 
 
@@ -287,8 +321,12 @@ def test_ledger_entry_field_refuses_bad_values_and_review_never_writes(ops_clien
     problems: list[str] = []
     for case, value in CORPUS:
         label = f"{name}={case}"
-        data = {**ledger_base, "submission_key": _fresh_key(ops_client, "/ledger-entries/new/"), name: value,
-                "action": "review"}
+        data = {
+            **ledger_base,
+            "submission_key": _fresh_key(ops_client, "/ledger-entries/new/"),
+            name: value,
+            "action": "review",
+        }
         form = _bind(LedgerEntryForm, data)
         before = upstream.counters()
         response = ops_client.post("/ledger-entries/new/", data, HTTP_HX_REQUEST="true")
@@ -351,13 +389,22 @@ def test_two_factor_field_refuses_bad_values_without_asking_nexudus(db, upstream
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("url_name", "path", "name"), [
-    pytest.param(url_name, path, name, id=f"{url_name}-{name}")
-    for url_name, path, names in POST_ENDPOINTS for name in names
-])
+@pytest.mark.parametrize(
+    ("url_name", "path", "name"),
+    [
+        pytest.param(url_name, path, name, id=f"{url_name}-{name}")
+        for url_name, path, names in POST_ENDPOINTS
+        for name in names
+    ],
+)
 def test_small_post_endpoints_never_fail_on_hostile_values(ops_client, upstream, url_name, path, name):
-    valid = {"table": "payment_tokens", "name": "Mine", "querystring": "notes=a", "columns": ["id", "notes"],
-             "next": "/payment-tokens/"}
+    valid = {
+        "table": "payment_tokens",
+        "name": "Mine",
+        "querystring": "notes=a",
+        "columns": ["id", "notes"],
+        "next": "/payment-tokens/",
+    }
     problems: list[str] = []
     for case, value in CORPUS:
         label = f"{name}={case}"

@@ -28,8 +28,7 @@ def _tokens(email: str):
 def _create(client, token: str):
     form = client.get("/payment-tokens/new/").content.decode()
     key = KEY.search(form).group(1)
-    return client.post("/payment-tokens/new/", {"coworker_invoice_id": "300001", "token": token,
-                                                "submission_key": key})
+    return client.post("/payment-tokens/new/", {"coworker_invoice_id": "300001", "token": token, "submission_key": key})
 
 
 @pytest.mark.django_db(transaction=True)
@@ -50,17 +49,21 @@ def test_interleaved_requests_of_two_people_each_use_only_their_own_token(upstre
             expected[email] += upstream.counters()["total"] - before
     # A write: ops may create, agent may not (Nexudus refuses because the agent's own token is used; the
     # client then refreshes the agent's token once and tries again, still as the agent).
-    for email, client, token, status in (("ops@sandbox.test", ops, "pm_isolation_ops", 302),
-                                         ("agent@sandbox.test", agent, "pm_isolation_agent", 200)):
+    for email, client, token, status in (
+        ("ops@sandbox.test", ops, "pm_isolation_ops", 302),
+        ("agent@sandbox.test", agent, "pm_isolation_agent", 200),
+    ):
         before = upstream.counters()["total"]
         response = _create(client, token)
         assert response.status_code == status
         expected[email] += upstream.counters()["total"] - before
-    assert "CoworkerInvoicePaymentToken-Create" in response.content.decode()
+    assert "Invoice payment token → Create permission" in response.content.decode()
     counters = upstream.counters()
     assert counters["by_user"] == expected
-    owned = {"ops@sandbox.test": {prefix["ops@sandbox.test"], _tokens("ops@sandbox.test").access_token[:8]},
-             "agent@sandbox.test": {prefix["agent@sandbox.test"], _tokens("agent@sandbox.test").access_token[:8]}}
+    owned = {
+        "ops@sandbox.test": {prefix["ops@sandbox.test"], _tokens("ops@sandbox.test").access_token[:8]},
+        "agent@sandbox.test": {prefix["agent@sandbox.test"], _tokens("agent@sandbox.test").access_token[:8]},
+    }
     assert set(counters["by_token"]) <= owned["ops@sandbox.test"] | owned["agent@sandbox.test"]
     assert sum(counters["by_token"].get(p, 0) for p in owned["ops@sandbox.test"]) == expected["ops@sandbox.test"]
     created = upstream.api("GET", TOKENS_API, params={"CoworkerInvoicePaymentToken_Token": "pm_isolation"}).json()
