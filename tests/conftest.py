@@ -194,6 +194,7 @@ def upstream(sandbox: SandboxControl, settings, request) -> SandboxControl:
 
 # --- browser ------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -208,8 +209,13 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--disable-dev-shm-usage",
             ],
         )
@@ -246,11 +252,16 @@ def current_totp(secret: str = MFA_TOTP_SECRET, at: float | None = None) -> str:
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
-def sign_in(client, email: str = "ops@sandbox.test", password: str = SANDBOX_PASSWORD,
-            totp: str | None = None, next_url: str | None = None):
+def sign_in(
+    client,
+    email: str = "ops@sandbox.test",
+    password: str = SANDBOX_PASSWORD,
+    totp: str | None = None,
+    next_url: str | None = None,
+):
     """Sign a Django test `client` in through /signin/; answers the 2FA step when Nexudus asks (with
     `totp`, or the current code of mfa@sandbox.test's documented secret). Returns the final response
     (a 302 on success); asserts nothing, so tests can also drive failures through it."""
@@ -306,8 +317,13 @@ def admin_client_nexudus(db, upstream, signin_throttle_cleared):
 def browser_sign_in(signin_throttle_cleared):
     """`browser_sign_in(page, live_server_url, email, password, totp=None)`: sign in through the UI."""
 
-    def _sign_in(page, live_server_url: str, email: str = "ops@sandbox.test",
-                 password: str = SANDBOX_PASSWORD, totp: str | None = None) -> None:
+    def _sign_in(
+        page,
+        live_server_url: str,
+        email: str = "ops@sandbox.test",
+        password: str = SANDBOX_PASSWORD,
+        totp: str | None = None,
+    ) -> None:
         page.goto(f"{live_server_url}/signin/")
         page.get_by_label("Nexudus email").fill(email)
         page.get_by_label("Password").fill(password)

@@ -21,9 +21,7 @@ class NexudusAccount(models.Model):
     """A Django user's link to Nexudus. The token columns hold Fernet ciphertext, never plaintext: read
     and write them only through `token_set()` / `store_tokens()` / `clear_tokens()`."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nexudus_account"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nexudus_account")
     client_id = models.CharField(max_length=100, unique=True, default=new_client_id, editable=False)
     access_token = models.TextField(blank=True, default="", editable=False)
     refresh_token = models.TextField(blank=True, default="", editable=False)

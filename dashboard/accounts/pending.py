@@ -49,9 +49,7 @@ def pending_resume(*, session: SessionBase, ciphertext: str) -> PendingSignIn | 
     if not isinstance(entry, dict) or not ciphertext:
         return None
     try:
-        password = Fernet(entry["key"].encode("ascii")).decrypt(
-            ciphertext.encode("ascii"), ttl=PENDING_TTL_SECONDS
-        )
+        password = Fernet(entry["key"].encode("ascii")).decrypt(ciphertext.encode("ascii"), ttl=PENDING_TTL_SECONDS)
     except (InvalidToken, KeyError, ValueError, UnicodeError):
         pending_end(session)
         return None

@@ -42,7 +42,10 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Use
     if account is None:
         client_id = new_client_id()
         tokens = token_password_grant(
-            username=email, password=password, client_id=client_id, totp=totp or None,
+            username=email,
+            password=password,
+            client_id=client_id,
+            totp=totp or None,
             base_url=settings.NEXUDUS_API_URL,
         )
         return signin_complete(email=email, client_id=client_id, tokens=tokens)
@@ -54,7 +57,10 @@ def nexudus_signin(*, email: str, password: str, totp: str | None = None) -> Use
     with transaction.atomic(durable=True):
         NexudusAccount.objects.select_for_update().filter(pk=account.pk).first()
         tokens = token_password_grant(
-            username=email, password=password, client_id=account.client_id, totp=totp or None,
+            username=email,
+            password=password,
+            client_id=account.client_id,
+            totp=totp or None,
             base_url=settings.NEXUDUS_API_URL,
         )
         return signin_complete(email=email, client_id=account.client_id, tokens=tokens)
@@ -71,9 +77,7 @@ def signin_complete(*, email: str, client_id: str, tokens: TokenSet) -> User:
     elif user.email != email:
         user.email = email
         user.save(update_fields=["email"])
-    account, _ = NexudusAccount.objects.select_for_update().get_or_create(
-        user=user, defaults={"client_id": client_id}
-    )
+    account, _ = NexudusAccount.objects.select_for_update().get_or_create(user=user, defaults={"client_id": client_id})
     account.client_id = client_id
     account.store_tokens(tokens)
     account.save()

@@ -126,8 +126,9 @@ class StoredTokenProvider:
                 # "unavailable", never "we don't know whether this was saved" on a page that saved nothing.
                 # Nothing is stored; if Nexudus did rotate the token, the next refresh is refused and the
                 # person signs in again.
-                logger.warning("The token refresh of user %s got no usable answer: %s", self.user_id,
-                               type(error).__name__)
+                logger.warning(
+                    "The token refresh of user %s got no usable answer: %s", self.user_id, type(error).__name__
+                )
                 raise NexudusUnavailable("Nexudus did not answer the session refresh.") from None
             except NexudusSignInError:
                 # The refresh token is dead: forget it (committed with this transaction) and end the session.

@@ -50,17 +50,30 @@ def safe_next(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _page(request: HttpRequest, next_url: str, *, form: SignInForm | TwoFactorForm | None = None,
-          email: str = "", status: int = 200, error: str | None = None) -> HttpResponse:
+def _page(
+    request: HttpRequest,
+    next_url: str,
+    *,
+    form: SignInForm | TwoFactorForm | None = None,
+    email: str = "",
+    status: int = 200,
+    error: str | None = None,
+) -> HttpResponse:
     """The sign-in page; `error` is for a fresh (unbound) form, which cannot carry errors itself."""
     form = form or SignInForm(initial={"email": email} if email else None)
-    context = {"form": form, "step": "code" if isinstance(form, TwoFactorForm) else "password",
-               "email": email, "next": next_url, "error": error}
+    context = {
+        "form": form,
+        "step": "code" if isinstance(form, TwoFactorForm) else "password",
+        "email": email,
+        "next": next_url,
+        "error": error,
+    }
     return render(request, "accounts/signin.html", context, status=status)
 
 
-def _refused(request: HttpRequest, next_url: str, form: SignInForm | TwoFactorForm, exc: Exception,
-             email: str = "") -> HttpResponse:
+def _refused(
+    request: HttpRequest, next_url: str, form: SignInForm | TwoFactorForm, exc: Exception, email: str = ""
+) -> HttpResponse:
     """The page for a sign-in Nexudus (or we) did not complete, worded by failure kind."""
     # An upstream problem is a page that explains it (200), never a 5xx from the dashboard.
     if isinstance(exc, AccountDisabled):

@@ -26,8 +26,7 @@ CONTENT_SECURITY_POLICY = {
 
 #: Powerful browser features the dashboard never uses, switched off for every page.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial")
+    f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial")
 )
 
 

@@ -29,14 +29,26 @@ THROTTLE_STATUSES = frozenset({409, 429})  # 409 is Nexudus's legacy "throttled"
 # purpose: the form never asks for it (the dashboard sends the running balance it expects; the docs say
 # Nexudus recomputes it, live captures show it stored as sent).
 PROPERTY_FIELDS: dict[str, str | None] = {
-    "coworkerinvoice": "coworker_invoice_id", "coworkerinvoiceid": "coworker_invoice_id",
-    "coworker": "coworker_id", "coworkerid": "coworker_id",
-    "business": "business_id", "businessid": "business_id",
-    "regularpaymentprovider": "provider", "paymentgatewayname": "payment_gateway",
-    "token": "token", "notes": "notes", "description": "description", "code": "code",
-    "debit": "debit", "credit": "credit", "paymentmethodnumber": "payment_method_number",
-    "transactiondate": "transaction_date", "transactiondatelocal": "transaction_date_local",
-    "billed": "billed", "connectedtransactionguid": "connected_transaction_guid", "balance": None,
+    "coworkerinvoice": "coworker_invoice_id",
+    "coworkerinvoiceid": "coworker_invoice_id",
+    "coworker": "coworker_id",
+    "coworkerid": "coworker_id",
+    "business": "business_id",
+    "businessid": "business_id",
+    "regularpaymentprovider": "provider",
+    "paymentgatewayname": "payment_gateway",
+    "token": "token",
+    "notes": "notes",
+    "description": "description",
+    "code": "code",
+    "debit": "debit",
+    "credit": "credit",
+    "paymentmethodnumber": "payment_method_number",
+    "transactiondate": "transaction_date",
+    "transactiondatelocal": "transaction_date_local",
+    "billed": "billed",
+    "connectedtransactionguid": "connected_transaction_guid",
+    "balance": None,
 }
 _WAIT_TEXT = re.compile(r"wait\D{0,20}?(\d+(?:\.\d+)?)\s*(?:s\b|sec)", re.IGNORECASE)
 
@@ -92,12 +104,14 @@ def _validation_error(body: Any, status: int) -> NexudusValidationError:
             if not isinstance(item, Mapping):
                 continue
             name = item.get("PropertyName") if isinstance(item.get("PropertyName"), str) else None
-            errors.append(FieldError(
-                field=PROPERTY_FIELDS.get(name.lower()) if name else None,
-                message=str(item.get("Message") or "is not valid"),
-                property_name=name or None,
-                attempted_value=item.get("AttemptedValue"),
-            ))
+            errors.append(
+                FieldError(
+                    field=PROPERTY_FIELDS.get(name.lower()) if name else None,
+                    message=str(item.get("Message") or "is not valid"),
+                    property_name=name or None,
+                    attempted_value=item.get("AttemptedValue"),
+                )
+            )
     return NexudusValidationError(message or None, status=status, errors=errors)
 
 

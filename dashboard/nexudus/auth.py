@@ -27,8 +27,9 @@ from .records import TokenSet
 TOKEN_PATH = "/api/token"
 
 
-def token_password_grant(*, username: str, password: str, client_id: str, totp: str | None = None,
-                         base_url: str | None = None) -> TokenSet:
+def token_password_grant(
+    *, username: str, password: str, client_id: str, totp: str | None = None, base_url: str | None = None
+) -> TokenSet:
     """POST /api/token, form-encoded, grant_type=password, `client_id` header. Raises
     NexudusTwoFactorRequired, NexudusInvalidCredentials, NexudusSignInError, NexudusUnavailable, ..."""
     form = {"grant_type": "password", "username": username, "password": password}
@@ -70,8 +71,9 @@ def _refusal(response: requests.Response, *, refreshing: bool) -> NexudusSignInE
     if code == "invalid_grant" and not refreshing:
         return NexudusInvalidCredentials(status=status, code=code)
     if code == "invalid_grant":
-        return NexudusSignInError("Nexudus no longer accepts this session; please sign in again.",
-                                  status=status, code=code)
+        return NexudusSignInError(
+            "Nexudus no longer accepts this session; please sign in again.", status=status, code=code
+        )
     return NexudusSignInError(description, status=status, code=code)
 
 
@@ -87,5 +89,6 @@ def _token_set(data: object) -> TokenSet:
         raise NexudusMalformedResponse("The token answer lacks a lifetime.") from None
     if isinstance(expires_in, bool) or not 0 <= seconds < 10 * 365 * 86400:
         raise NexudusMalformedResponse("The token answer has an impossible lifetime.")
-    return TokenSet(access_token=access, refresh_token=refresh,
-                    expires_at=datetime.now(UTC) + timedelta(seconds=seconds))
+    return TokenSet(
+        access_token=access, refresh_token=refresh, expires_at=datetime.now(UTC) + timedelta(seconds=seconds)
+    )

@@ -68,8 +68,9 @@ class NexudusValidationError(NexudusError):
 
     default_message = "Nexudus rejected the data."
 
-    def __init__(self, message: str | None = None, *, status: int | None = None,
-                 errors: list[FieldError] | None = None):
+    def __init__(
+        self, message: str | None = None, *, status: int | None = None, errors: list[FieldError] | None = None
+    ):
         super().__init__(message, status=status)
         self.errors: list[FieldError] = errors or []
 
@@ -86,9 +87,7 @@ class NexudusValidationError(NexudusError):
     def non_field_errors(self) -> list[str]:
         """Messages for properties we cannot place on a field, as `Property: message`."""
         return [
-            f"{e.property_name}: {e.message}" if e.property_name else e.message
-            for e in self.errors
-            if not e.field
+            f"{e.property_name}: {e.message}" if e.property_name else e.message for e in self.errors if not e.field
         ] or ([] if self.errors else [self.message])
 
 
@@ -97,8 +96,7 @@ class NexudusRateLimited(NexudusError):
 
     default_message = "Nexudus is limiting how fast requests can be made."
 
-    def __init__(self, message: str | None = None, *, status: int | None = None,
-                 retry_after: float | None = None):
+    def __init__(self, message: str | None = None, *, status: int | None = None, retry_after: float | None = None):
         super().__init__(message, status=status)
         self.retry_after = retry_after  # seconds to wait, when Nexudus said
 
@@ -129,4 +127,3 @@ class NexudusTwoFactorRequired(NexudusSignInError):
     """Nexudus answered `two_factor_auth_check`: ask for the 6-digit code and try again with `totp`."""
 
     default_message = "Enter the 6-digit code from your authenticator app."
-

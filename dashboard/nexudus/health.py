@@ -18,8 +18,7 @@ def upstream_reachable(timeout: float = 2.0) -> bool:
     # most `timeout` per phase. Logged at DEBUG: load balancers poll /healthz every few seconds.
     url = settings.NEXUDUS_API_URL.rstrip("/") + "/api/token"
     try:
-        response = shared_session().head(url, timeout=(timeout, timeout), allow_redirects=False,
-                                         auth=BearerAuth(None))
+        response = shared_session().head(url, timeout=(timeout, timeout), allow_redirects=False, auth=BearerAuth(None))
     except (requests.RequestException, HTTPError) as exc:
         logger.debug("nexudus health: unreachable (%s)", type(exc).__name__)
         return False

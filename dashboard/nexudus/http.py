@@ -43,6 +43,7 @@ _UNSAFE_ID = re.compile(r"[^A-Za-z0-9._:@/+=-]")
 
 # --- retry policy -------------------------------------------------------------------------------
 
+
 class BudgetedRetry(Retry):
     """urllib3's Retry for GETs only, bounded by NEXUDUS_RETRY_BUDGET seconds per call.
 
@@ -51,8 +52,7 @@ class BudgetedRetry(Retry):
     back and is mapped to NexudusRateLimited / NexudusServerError, so nobody is left hanging.
     """
 
-    def __init__(self, *args: Any, budget: float | None = None, started: float | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, budget: float | None = None, started: float | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = budget  # None: read settings at call time, so tests and env can change it
         self.started = started
@@ -63,9 +63,15 @@ class BudgetedRetry(Retry):
         kw.setdefault("started", self.started)
         return super().new(**kw)
 
-    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
-                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None,
-                  ) -> BudgetedRetry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> BudgetedRetry:
         if error is not None and isinstance(error, ReadTimeoutError):
             # A read timeout has already cost a full read timeout; a second one would double it.
             raise error.with_traceback(_stacktrace)
@@ -110,6 +116,7 @@ def _new_retry() -> BudgetedRetry:
 
 
 # --- the shared session ---------------------------------------------------------------------------
+
 
 class _RedactQuery(logging.Filter):
     """urllib3 logs retried URLs with their query, which may carry a payment token filter."""
@@ -174,6 +181,7 @@ def _build_session() -> requests.Session:
 
 # --- sending ------------------------------------------------------------------------------------
 
+
 def dumps_exact(value: object) -> str:
     """JSON where a Decimal is written as the number it is (120.00 stays 120.00, never a float)."""
     if isinstance(value, Decimal):
@@ -187,9 +195,17 @@ def dumps_exact(value: object) -> str:
     return json.dumps(value)
 
 
-def send(method: str, url: str, *, token: str | None, params: Mapping[str, str] | None = None,
-         json_body: Mapping[str, object] | None = None, form: Mapping[str, str] | None = None,
-         headers: Mapping[str, str] | None = None, request_id: str | None = None) -> requests.Response:
+def send(
+    method: str,
+    url: str,
+    *,
+    token: str | None,
+    params: Mapping[str, str] | None = None,
+    json_body: Mapping[str, object] | None = None,
+    form: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    request_id: str | None = None,
+) -> requests.Response:
     """One upstream call (GET retries included) and its log line; transport failures become ours."""
     all_headers = dict(headers or {})
     # The id arrives from a client header; it goes into a header and a log line, so only safe characters.
@@ -204,7 +220,12 @@ def send(method: str, url: str, *, token: str | None, params: Mapping[str, str] 
     outcome = "failed"
     try:
         response = shared_session().request(
-            method, url, params=params, data=data, headers=all_headers, auth=BearerAuth(token),
+            method,
+            url,
+            params=params,
+            data=data,
+            headers=all_headers,
+            auth=BearerAuth(token),
             timeout=(float(settings.NEXUDUS_CONNECT_TIMEOUT), float(settings.NEXUDUS_READ_TIMEOUT)),
             allow_redirects=False,  # an API never redirects; following could leak the token elsewhere
         )
@@ -217,15 +238,25 @@ def send(method: str, url: str, *, token: str | None, params: Mapping[str, str] 
     finally:
         logger.info(
             "nexudus %s %s params=%s status=%s duration_ms=%d request_id=%s",
-            method, urlsplit(url).path, ",".join(params or ()) or "-", outcome,
-            (time.monotonic() - started) * 1000, request_id or "-",
+            method,
+            urlsplit(url).path,
+            ",".join(params or ()) or "-",
+            outcome,
+            (time.monotonic() - started) * 1000,
+            request_id or "-",
         )
 
 
 _NOTHING_SENT = (
-    NewConnectionError, ConnectTimeoutError, requests.ConnectTimeout, requests.exceptions.SSLError,
-    requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-    requests.exceptions.InvalidHeader, requests.exceptions.ProxyError,
+    NewConnectionError,
+    ConnectTimeoutError,
+    requests.ConnectTimeout,
+    requests.exceptions.SSLError,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.ProxyError,
 )
 
 

@@ -30,6 +30,7 @@ R = TypeVar("R")
 
 # --- what each entity looks like on the wire -------------------------------------------------------
 
+
 def _sort_fields(record: type, overrides: Mapping[str, str]) -> dict[str, str]:
     """record attribute -> Nexudus property: PascalCase of the attribute unless the names differ."""
     return {
@@ -49,58 +50,94 @@ class Resource(Generic[R]):
 
 _PT = "CoworkerInvoicePaymentToken"
 PAYMENT_TOKENS: Resource[PaymentToken] = Resource(
-    "/api/billing/coworkerinvoicepaymenttokens", _PT, PaymentToken.from_api,
+    "/api/billing/coworkerinvoicepaymenttokens",
+    _PT,
+    PaymentToken.from_api,
     {
-        "coworker_invoice_id": f"{_PT}_CoworkerInvoice", "provider": f"{_PT}_RegularPaymentProvider",
-        "token": f"{_PT}_Token", "notes": f"{_PT}_Notes",
-        "created_from": f"from_{_PT}_CreatedOn", "created_to": f"to_{_PT}_CreatedOn",
-        "updated_from": f"from_{_PT}_UpdatedOn", "updated_to": f"to_{_PT}_UpdatedOn",
+        "coworker_invoice_id": f"{_PT}_CoworkerInvoice",
+        "provider": f"{_PT}_RegularPaymentProvider",
+        "token": f"{_PT}_Token",
+        "notes": f"{_PT}_Notes",
+        "created_from": f"from_{_PT}_CreatedOn",
+        "created_to": f"to_{_PT}_CreatedOn",
+        "updated_from": f"from_{_PT}_UpdatedOn",
+        "updated_to": f"to_{_PT}_UpdatedOn",
     },
     _sort_fields(PaymentToken, {"provider": "RegularPaymentProvider"}),
 )
 
 _LE = "CoworkerLedgerEntry"
 LEDGER_ENTRIES: Resource[LedgerEntry] = Resource(
-    "/api/billing/coworkerledgerentries", _LE, LedgerEntry.from_api,
+    "/api/billing/coworkerledgerentries",
+    _LE,
+    LedgerEntry.from_api,
     {
-        "business_id": f"{_LE}_Business", "business_name": f"{_LE}_Business_Name",
-        "currency_code": f"{_LE}_Business_Currency_Code", "coworker_id": f"{_LE}_Coworker",
-        "coworker_full_name": f"{_LE}_Coworker_FullName", "coworker_invoice_id": f"{_LE}_CoworkerInvoice",
-        "invoice_number": f"{_LE}_CoworkerInvoice_InvoiceNumber", "description": f"{_LE}_Description",
-        "code": f"{_LE}_Code", "payment_gateway": f"{_LE}_PaymentGatewayName",
-        "payment_method_number": f"{_LE}_PaymentMethodNumber", "billed": f"{_LE}_Billed",
+        "business_id": f"{_LE}_Business",
+        "business_name": f"{_LE}_Business_Name",
+        "currency_code": f"{_LE}_Business_Currency_Code",
+        "coworker_id": f"{_LE}_Coworker",
+        "coworker_full_name": f"{_LE}_Coworker_FullName",
+        "coworker_invoice_id": f"{_LE}_CoworkerInvoice",
+        "invoice_number": f"{_LE}_CoworkerInvoice_InvoiceNumber",
+        "description": f"{_LE}_Description",
+        "code": f"{_LE}_Code",
+        "payment_gateway": f"{_LE}_PaymentGatewayName",
+        "payment_method_number": f"{_LE}_PaymentMethodNumber",
+        "billed": f"{_LE}_Billed",
         "connected_transaction_guid": f"{_LE}_ConnectedTransactionGuid",
-        "debit_from": f"from_{_LE}_Debit", "debit_to": f"to_{_LE}_Debit",
-        "credit_from": f"from_{_LE}_Credit", "credit_to": f"to_{_LE}_Credit",
-        "balance_from": f"from_{_LE}_Balance", "balance_to": f"to_{_LE}_Balance",
-        "transaction_from": f"from_{_LE}_TransactionDate", "transaction_to": f"to_{_LE}_TransactionDate",
-        "created_from": f"from_{_LE}_CreatedOn", "created_to": f"to_{_LE}_CreatedOn",
-        "updated_from": f"from_{_LE}_UpdatedOn", "updated_to": f"to_{_LE}_UpdatedOn",
+        "debit_from": f"from_{_LE}_Debit",
+        "debit_to": f"to_{_LE}_Debit",
+        "credit_from": f"from_{_LE}_Credit",
+        "credit_to": f"to_{_LE}_Credit",
+        "balance_from": f"from_{_LE}_Balance",
+        "balance_to": f"to_{_LE}_Balance",
+        "transaction_from": f"from_{_LE}_TransactionDate",
+        "transaction_to": f"to_{_LE}_TransactionDate",
+        "created_from": f"from_{_LE}_CreatedOn",
+        "created_to": f"to_{_LE}_CreatedOn",
+        "updated_from": f"from_{_LE}_UpdatedOn",
+        "updated_to": f"to_{_LE}_UpdatedOn",
     },
-    _sort_fields(LedgerEntry, {
-        "currency_code": "BusinessCurrencyCode", "payment_gateway": "PaymentGatewayName",
-        "invoice_number": "CoworkerInvoiceInvoiceNumber", "invoice_total_amount": "CoworkerInvoiceTotalAmount",
-        "invoice_bill_to_name": "CoworkerInvoiceBillToName", "invoice_paid": "CoworkerInvoicePaid",
-        "invoice_paid_on": "CoworkerInvoicePaidOn", "invoice_refunded": "CoworkerInvoiceRefunded",
-        "invoice_refunded_on": "CoworkerInvoiceRefundedOn", "invoice_due_date": "CoworkerInvoiceDueDate",
-    }),
+    _sort_fields(
+        LedgerEntry,
+        {
+            "currency_code": "BusinessCurrencyCode",
+            "payment_gateway": "PaymentGatewayName",
+            "invoice_number": "CoworkerInvoiceInvoiceNumber",
+            "invoice_total_amount": "CoworkerInvoiceTotalAmount",
+            "invoice_bill_to_name": "CoworkerInvoiceBillToName",
+            "invoice_paid": "CoworkerInvoicePaid",
+            "invoice_paid_on": "CoworkerInvoicePaidOn",
+            "invoice_refunded": "CoworkerInvoiceRefunded",
+            "invoice_refunded_on": "CoworkerInvoiceRefundedOn",
+            "invoice_due_date": "CoworkerInvoiceDueDate",
+        },
+    ),
 )
 
 INVOICES: Resource[Invoice] = Resource(
-    "/api/billing/coworkerinvoices", "CoworkerInvoice", Invoice.from_api,
+    "/api/billing/coworkerinvoices",
+    "CoworkerInvoice",
+    Invoice.from_api,
     {
-        "invoice_number": "CoworkerInvoice_InvoiceNumber", "coworker_id": "CoworkerInvoice_Coworker",
-        "business_id": "CoworkerInvoice_Business", "paid": "CoworkerInvoice_Paid",
+        "invoice_number": "CoworkerInvoice_InvoiceNumber",
+        "coworker_id": "CoworkerInvoice_Coworker",
+        "business_id": "CoworkerInvoice_Business",
+        "paid": "CoworkerInvoice_Paid",
     },
     _sort_fields(Invoice, {}),
 )
 COWORKERS: Resource[Coworker] = Resource(
-    "/api/spaces/coworkers", "Coworker", Coworker.from_api,
+    "/api/spaces/coworkers",
+    "Coworker",
+    Coworker.from_api,
     {"full_name": "Coworker_FullName", "email": "Coworker_Email"},
     _sort_fields(Coworker, {}),
 )
 BUSINESSES: Resource[Business] = Resource(
-    "/api/sys/businesses", "Business", Business.from_api,
+    "/api/sys/businesses",
+    "Business",
+    Business.from_api,
     {"name": "Business_Name"},
     _sort_fields(Business, {"time_zone": "SimpleTimeZoneId"}),
 )
@@ -178,9 +215,12 @@ def payment_token_body(draft: PaymentTokenDraft) -> dict[str, object]:
 
 def ledger_entry_body(draft: LedgerEntryDraft) -> dict[str, object]:
     body: dict[str, object] = {
-        "BusinessId": draft.business_id, "CoworkerId": draft.coworker_id,
-        "Description": draft.description, "Code": draft.code,
-        "Debit": draft.debit, "Credit": draft.credit,  # Decimals: http.dumps_exact writes them exactly
+        "BusinessId": draft.business_id,
+        "CoworkerId": draft.coworker_id,
+        "Description": draft.description,
+        "Code": draft.code,
+        "Debit": draft.debit,
+        "Credit": draft.credit,  # Decimals: http.dumps_exact writes them exactly
         # Required by Nexudus. The docs call it read-only (recomputed), but live entries keep the Balance
         # sent, so it must be the right running balance: the one the dashboard expects after this entry.
         "Balance": draft.expected_balance,
@@ -192,7 +232,8 @@ def ledger_entry_body(draft: LedgerEntryDraft) -> dict[str, object]:
         PaymentMethodNumber=draft.payment_method_number,
         TransactionDate=_iso(draft.transaction_date),
         TransactionDateLocal=_iso(draft.transaction_date_local, wall_clock=True),
-        Billed=draft.billed, ConnectedTransactionGuid=draft.connected_transaction_guid,
+        Billed=draft.billed,
+        ConnectedTransactionGuid=draft.connected_transaction_guid,
     )
     return body
 

@@ -30,7 +30,7 @@ from dashboard.nexudus.queries import PaymentTokenDraft
 from dashboard.nexudus.records import PaymentToken, WriteResult
 
 from .forms import ConfirmForm, PaymentTokenEditForm, PaymentTokenForm, PaymentTokenSearchForm
-from .selectors import payment_token_get, payment_token_list, payment_token_rows, token_invoice
+from .selectors import payment_token_get, payment_token_rows, token_invoice
 from .services import payment_token_create, payment_token_delete, payment_token_update
 from .tables import PaymentTokenTable
 

@@ -237,9 +237,7 @@ FERNET_KEYS = env_list("FERNET_KEYS", "")
 SIGNIN_MAX_ATTEMPTS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS", "5"))
 SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "300"))
 # One address may be a whole office or VPN; accepted passwords give their unit back (failures do not).
-SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(
-    os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_ADDRESS", str(SIGNIN_MAX_ATTEMPTS * 4))
-)
+SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_ADDRESS", str(SIGNIN_MAX_ATTEMPTS * 4)))
 
 # CSV export: most rows one export may hold (stated in the UI before download), the page size it fetches
 # (Nexudus's largest), and how often a throttled page is retried before the file ends marked incomplete.

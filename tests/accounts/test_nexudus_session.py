@@ -68,9 +68,7 @@ def test_a_token_about_to_expire_is_refreshed_before_use(ops_client, upstream):
 
 
 @pytest.mark.django_db
-def test_a_token_nexudus_expired_early_is_refreshed_after_the_401_and_the_call_succeeds(
-    client, upstream, settings
-):
+def test_a_token_nexudus_expired_early_is_refreshed_after_the_401_and_the_call_succeeds(client, upstream, settings):
     settings.NEXUDUS_REFRESH_MARGIN = 0
     upstream.configure(token_lifetime_s=1)
     assert sign_in(client).status_code == 302
@@ -85,8 +83,7 @@ def test_a_token_nexudus_expired_early_is_refreshed_after_the_401_and_the_call_s
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("how", ["expired", "rejected"])
-def test_parallel_requests_of_one_user_with_an_expired_token_refresh_exactly_once(client, upstream, settings,
-                                                                                 how):
+def test_parallel_requests_of_one_user_with_an_expired_token_refresh_exactly_once(client, upstream, settings, how):
     settings.NEXUDUS_REFRESH_MARGIN = 0
     upstream.configure(token_lifetime_s=1)
     assert sign_in(client).status_code == 302
@@ -117,8 +114,7 @@ def test_parallel_requests_of_one_user_with_an_expired_token_refresh_exactly_onc
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("htmx", [False, True])
-def test_a_refused_refresh_ends_the_session_and_returns_to_the_page_after_signing_in(ops_client, upstream,
-                                                                                      htmx):
+def test_a_refused_refresh_ends_the_session_and_returns_to_the_page_after_signing_in(ops_client, upstream, htmx):
     _replace_stored("ops@sandbox.test", refresh_token="revoked", expires_at=datetime.now(UTC))
     headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/ledger-entries/?q=x"}
     request = _request(ops_client, "ops@sandbox.test", **(headers if htmx else {}))

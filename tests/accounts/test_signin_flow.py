@@ -136,13 +136,16 @@ def test_a_successful_sign_in_clears_the_account_budget(client, upstream, settin
     assert sign_in(client).status_code == 302
 
 
-@pytest.mark.parametrize("next_url, expected", [
-    ("/payment-tokens/?page=2", "/payment-tokens/?page=2"),
-    ("https://evil.example/steal", "/"),
-    ("//evil.example/steal", "/"),
-    ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"),
-])
+@pytest.mark.parametrize(
+    "next_url, expected",
+    [
+        ("/payment-tokens/?page=2", "/payment-tokens/?page=2"),
+        ("https://evil.example/steal", "/"),
+        ("//evil.example/steal", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
 def test_next_is_followed_only_when_it_stays_on_this_site(client, upstream, next_url, expected):
     response = sign_in(client, next_url=next_url)
     assert response.status_code == 302 and response["Location"] == expected

@@ -55,7 +55,8 @@ def test_each_request_reads_again_so_a_sign_out_elsewhere_counts_at_once():
 def test_a_refresh_replaces_the_remembered_token(monkeypatch):
     user = _user()
     monkeypatch.setattr(
-        tokens_module, "token_refresh_grant",
+        tokens_module,
+        "token_refresh_grant",
         lambda **_: TokenSet("access-1", "refresh-1", datetime.now(UTC) + timedelta(hours=1)),
     )
     provider = StoredTokenProvider(user)

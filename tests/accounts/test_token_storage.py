@@ -31,9 +31,7 @@ def _account(email: str = "person@example.com") -> NexudusAccount:
 
 def _raw_columns(pk: int) -> tuple[str, str]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT access_token, refresh_token FROM {NexudusAccount._meta.db_table} WHERE id = %s", [pk]
-        )
+        cursor.execute(f"SELECT access_token, refresh_token FROM {NexudusAccount._meta.db_table} WHERE id = %s", [pk])
         return cursor.fetchone()
 
 

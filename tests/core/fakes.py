@@ -15,8 +15,12 @@ BASE = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
 def make_tokens(count: int) -> list[PaymentToken]:
     return [
         make_payment_token(
-            id=i, coworker_invoice_id=1000 + i % 7, token=f"tok_{i:08d}secret", notes=f"note {i}",
-            created_on=BASE + timedelta(hours=i), updated_on=BASE + timedelta(hours=i),
+            id=i,
+            coworker_invoice_id=1000 + i % 7,
+            token=f"tok_{i:08d}secret",
+            notes=f"note {i}",
+            created_on=BASE + timedelta(hours=i),
+            updated_on=BASE + timedelta(hours=i),
             updated_by="ops@sandbox.test",
         )
         for i in range(1, count + 1)
@@ -39,10 +43,17 @@ class FakePaymentTokenSearch:
             rows.sort(key=lambda r: getattr(r, query.order_by), reverse=query.descending)
         total = len(rows)
         start = (query.page - 1) * query.size
-        items = rows[start:start + query.size]
+        items = rows[start : start + query.size]
         pages = (total + query.size - 1) // query.size
-        return Page(items=items, page=query.page, size=query.size, total_items=total, total_pages=pages,
-                    has_next=query.page < pages, has_previous=query.page > 1)
+        return Page(
+            items=items,
+            page=query.page,
+            size=query.size,
+            total_items=total,
+            total_pages=pages,
+            has_next=query.page < pages,
+            has_previous=query.page > 1,
+        )
 
 
 @dataclasses.dataclass

@@ -11,20 +11,25 @@ from dashboard.core.listing.query import TableParams, canonical_query, clamp_per
 from dashboard.payment_tokens.tables import PaymentTokenTable
 
 
-@pytest.mark.parametrize(("value", "size"), [(None, 25), (25, 25), (30, 25), (50, 50), (99, 50), (100, 100),
-                                             (100000, 100), (0, 25), (-1, 25)])
+@pytest.mark.parametrize(
+    ("value", "size"),
+    [(None, 25), (25, 25), (30, 25), (50, 50), (99, 50), (100, 100), (100000, 100), (0, 25), (-1, 25)],
+)
 def test_page_size_is_clamped_to_the_offered_sizes(value, size):
     assert clamp_per_page(value) == size
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", TableParams(page=1, per_page=25, sort=None)),
-    ("page=3&per_page=50&sort=-created_on", TableParams(page=3, per_page=50, sort="-created_on")),
-    ("page=-1&per_page=abc&sort=token", TableParams(page=1, per_page=25, sort=None)),
-    ("page=99999999999999999999&sort=nope", TableParams(page=1, per_page=25, sort=None)),
-    ("page=1&page=2&sort=id&sort=-id", TableParams(page=2, per_page=25, sort="-id")),  # last one wins
-    ("page=999999999", TableParams(page=(2**31 - 1) // 25, per_page=25, sort=None)),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", TableParams(page=1, per_page=25, sort=None)),
+        ("page=3&per_page=50&sort=-created_on", TableParams(page=3, per_page=50, sort="-created_on")),
+        ("page=-1&per_page=abc&sort=token", TableParams(page=1, per_page=25, sort=None)),
+        ("page=99999999999999999999&sort=nope", TableParams(page=1, per_page=25, sort=None)),
+        ("page=1&page=2&sort=id&sort=-id", TableParams(page=2, per_page=25, sort="-id")),  # last one wins
+        ("page=999999999", TableParams(page=(2**31 - 1) // 25, per_page=25, sort=None)),
+    ],
+)
 def test_table_params_fall_back_instead_of_failing(query, expected):
     assert table_params(QueryDict(query), PaymentTokenTable) == expected
 

@@ -24,11 +24,21 @@ def _port_open(port: int) -> bool:
 
 def test_run_local_serves_both_and_stops_both_on_sigterm(tmp_path: Path):
     web, upstream = free_port(), free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "dashboard.settings.base",
-           "NEXUDUS_API_URL": f"http://127.0.0.1:{upstream}", "BILLING_DESK_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dashboard.settings.base",
+        "NEXUDUS_API_URL": f"http://127.0.0.1:{upstream}",
+        "BILLING_DESK_VAR_DIR": str(tmp_path),
+    }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
-    process = subprocess.Popen([sys.executable, "manage.py", "run_local", "--addr", f"127.0.0.1:{web}"],
-                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_local", "--addr", f"127.0.0.1:{web}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         banner = ""
         deadline = time.monotonic() + 90

@@ -33,8 +33,9 @@ def test_pages_require_sign_in(client, path):
 
 
 def test_htmx_request_without_session_gets_hx_redirect_not_a_login_form(client):
-    response = client.get("/payment-tokens/", headers={"HX-Request": "true",
-                                                        "HX-Current-URL": "http://testserver/payment-tokens/?page=2"})
+    response = client.get(
+        "/payment-tokens/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/payment-tokens/?page=2"}
+    )
     assert response.status_code == 401
     assert response["HX-Redirect"].startswith(reverse("accounts:signin") + "?next=")
     assert "page%3D2" in response["HX-Redirect"] or "page=2" in response["HX-Redirect"]

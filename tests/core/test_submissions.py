@@ -40,8 +40,13 @@ class Sender:
 
 
 def _submit(user, key, send):
-    return submit_once(user=user, key=key, purpose="things:create", send=send,
-                       link=lambda result: (f"/things/{result.id}/", f"Thing {result.id}"))
+    return submit_once(
+        user=user,
+        key=key,
+        purpose="things:create",
+        send=send,
+        link=lambda result: (f"/things/{result.id}/", f"Thing {result.id}"),
+    )
 
 
 def test_second_submission_of_a_done_key_shows_the_first_result_without_sending(user):
@@ -108,6 +113,5 @@ def test_expired_session_releases_the_key_and_propagates(user):
 def test_a_key_is_only_good_for_its_own_form(user):
     key = uuid.uuid4()
     _submit(user, key, Sender(WriteResult(id=1, message="")))
-    outcome = submit_once(user=user, key=key, purpose="other:create", send=Sender(),
-                          link=lambda r: ("", ""))
+    outcome = submit_once(user=user, key=key, purpose="other:create", send=Sender(), link=lambda r: ("", ""))
     assert outcome.status == "failed"

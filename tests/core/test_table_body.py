@@ -53,15 +53,35 @@ def _paged(table_class, records, **kwargs):
 
 def ledger_entry(i: int, **overrides) -> LedgerEntry:
     values = dict(
-        id=i, business_id=1002, business_name="Canal <Works>", currency_code="GBP", coworker_id=20 + i,
-        coworker_full_name=f"Ana & Bo {i}", coworker_invoice_id=(300 + i) if i % 2 else None,
-        invoice_number=f"INV-{i}" if i % 2 else None, invoice_total_amount=None, invoice_bill_to_name=None,
-        invoice_paid=None, invoice_paid_on=None, invoice_refunded=None, invoice_refunded_on=None,
-        invoice_due_date=None, description="d" * (i * 7), code="PAYM", debit=Decimal("0"),
-        credit=Decimal(f"{i}.5"), balance=Decimal(f"-{i}"), payment_gateway=PaymentProvider.parse("Stripe"),
-        payment_method_number=None, transaction_date=datetime(2025, 7, 1, 8, i, tzinfo=UTC) if i % 3 else None,
-        transaction_date_local=None, billed=bool(i % 2), connected_transaction_guid=None, created_on=None,
-        updated_on=None, updated_by=None,
+        id=i,
+        business_id=1002,
+        business_name="Canal <Works>",
+        currency_code="GBP",
+        coworker_id=20 + i,
+        coworker_full_name=f"Ana & Bo {i}",
+        coworker_invoice_id=(300 + i) if i % 2 else None,
+        invoice_number=f"INV-{i}" if i % 2 else None,
+        invoice_total_amount=None,
+        invoice_bill_to_name=None,
+        invoice_paid=None,
+        invoice_paid_on=None,
+        invoice_refunded=None,
+        invoice_refunded_on=None,
+        invoice_due_date=None,
+        description="d" * (i * 7),
+        code="PAYM",
+        debit=Decimal("0"),
+        credit=Decimal(f"{i}.5"),
+        balance=Decimal(f"-{i}"),
+        payment_gateway=PaymentProvider.parse("Stripe"),
+        payment_method_number=None,
+        transaction_date=datetime(2025, 7, 1, 8, i, tzinfo=UTC) if i % 3 else None,
+        transaction_date_local=None,
+        billed=bool(i % 2),
+        connected_transaction_guid=None,
+        created_on=None,
+        updated_on=None,
+        updated_by=None,
     )
     return make_ledger_entry(**{**values, **overrides})
 
@@ -70,8 +90,12 @@ def test_payment_token_cells_are_identical():
     tokens = make_tokens(30)
     tokens[3] = replace(tokens[3], coworker_invoice_id=None, notes=None, token=None, created_on=None)
     tokens[4] = replace(tokens[4], notes="<b>" + "x" * 100)
-    table = build_table(PaymentTokenTable, search=FakePaymentTokenSearch(tokens), query=PaymentTokenQuery(),
-                        params=TableParams(page=1, per_page=25, sort="id"))
+    table = build_table(
+        PaymentTokenTable,
+        search=FakePaymentTokenSearch(tokens),
+        query=PaymentTokenQuery(),
+        params=TableParams(page=1, per_page=25, sort="id"),
+    )
     assert len(compact_cells(table)) == 25 * 9
     assert compact_cells(table) == stock_cells(table)
 
@@ -138,14 +162,17 @@ class _Owner:
         return value
 
 
-@pytest.mark.parametrize("fn", [
-    lambda record: record,
-    lambda value, *args, **kwargs: value,
-    _Owner().method,
-    _Owner().star,
-    _Owner.method,
-    len,
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda record: record,
+        lambda value, *args, **kwargs: value,
+        _Owner().method,
+        _Owner().star,
+        _Owner.method,
+        len,
+    ],
+)
 def test_cached_signature_matches_tables2(fn):
     assert cached_signature(fn) == _uncached_signature(fn)
     assert cached_signature(fn) == _uncached_signature(fn)  # and again, from the cache

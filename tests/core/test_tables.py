@@ -19,8 +19,9 @@ from .fakes import FakePaymentTokenSearch, make_tokens
 def _table(records=60, *, page=1, per_page=25, sort="id"):  # the table's own default is newest first
     search = FakePaymentTokenSearch(make_tokens(records))
     query = PaymentTokenQuery(page=page, size=per_page)
-    table = build_table(PaymentTokenTable, search=search, query=query,
-                        params=TableParams(page=page, per_page=per_page, sort=sort))
+    table = build_table(
+        PaymentTokenTable, search=search, query=query, params=TableParams(page=page, per_page=per_page, sort=sort)
+    )
     return table, search
 
 
@@ -50,12 +51,15 @@ def test_unaligned_slice_is_refused():
         data[10:35]
 
 
-@pytest.mark.parametrize(("sort", "order_by", "descending"), [
-    ("created_on", "created_on", False),
-    ("-created_on", "created_on", True),
-    ("-id", "id", True),
-    ("coworker_invoice_id", "coworker_invoice_id", False),
-])
+@pytest.mark.parametrize(
+    ("sort", "order_by", "descending"),
+    [
+        ("created_on", "created_on", False),
+        ("-created_on", "created_on", True),
+        ("-id", "id", True),
+        ("coworker_invoice_id", "coworker_invoice_id", False),
+    ],
+)
 def test_sorting_a_column_becomes_the_query_order(sort, order_by, descending):
     _, search = _table(30, sort=sort)
     assert (search.queries[0].order_by, search.queries[0].descending) == (order_by, descending)
@@ -82,6 +86,7 @@ def test_summary_counts_from_the_total():
 def _render(table, path="/payment-tokens/?page=2&sort=-created_on"):
     request = RequestFactory().get(path)
     from django.template.loader import render_to_string
+
     return render_to_string("core/_table.html", {"table": table}, request=request)
 
 
@@ -90,7 +95,7 @@ def test_template_has_caption_column_scopes_and_the_provider_column():
     html = _render(table)
     assert "<caption>Payment tokens" in html
     assert html.count('scope="col"') == 9  # the invoice id is in the file, not on screen (the number is)
-    assert "Provider" in html[html.index("<thead"):html.index("</thead>")]
+    assert "Provider" in html[html.index("<thead") : html.index("</thead>")]
     assert 'aria-sort="descending"' in html
 
 
@@ -115,9 +120,11 @@ def test_page_size_select_and_sort_belong_to_the_filter_form():
 
 def test_masked_token_and_truncated_notes():
     from dataclasses import replace
+
     search = FakePaymentTokenSearch([replace(make_tokens(1)[0], token="pm_1234567890abcd", notes="x" * 100)])
-    table = build_table(PaymentTokenTable, search=search, query=PaymentTokenQuery(),
-                        params=TableParams(page=1, per_page=25, sort=None))
+    table = build_table(
+        PaymentTokenTable, search=search, query=PaymentTokenQuery(), params=TableParams(page=1, per_page=25, sort=None)
+    )
     html = _render(table, "/payment-tokens/")
     assert "pm_1234567890abcd" not in html
     assert "abcd" in html

@@ -33,7 +33,9 @@ def client(tokens) -> NexudusClient:
 
 def validation_body(*errors: tuple[str | None, str], message: str = "Invalid") -> dict:
     return {
-        "Message": message, "Value": None, "WasSuccessful": False,
+        "Message": message,
+        "Value": None,
+        "WasSuccessful": False,
         "Errors": [{"PropertyName": p, "Message": m, "AttemptedValue": None} for p, m in errors],
     }
 
@@ -74,8 +76,10 @@ def test_forbidden_names_the_role_the_action_needs(nexudus, client):
     [
         (lambda c: c.search_payment_tokens(PaymentTokenQuery()), "CoworkerInvoicePaymentToken-List"),
         (lambda c: c.get_ledger_entries([1, 2]), "CoworkerLedgerEntry-Read"),
-        (lambda c: c.update_payment_token(3, PaymentTokenDraft(coworker_invoice_id=1)),
-         "CoworkerInvoicePaymentToken-Edit"),
+        (
+            lambda c: c.update_payment_token(3, PaymentTokenDraft(coworker_invoice_id=1)),
+            "CoworkerInvoicePaymentToken-Edit",
+        ),
         (lambda c: c.delete_ledger_entry(3), "CoworkerLedgerEntry-Delete"),
         (lambda c: c.get_invoice(3), "CoworkerInvoice-Read"),
         (lambda c: c.get_coworker(3), "Coworker-Read"),
@@ -93,8 +97,7 @@ def test_refusal_role_follows_the_action(nexudus, client, call, role):
 
 
 def test_html_error_page_is_a_server_error(nexudus, client):
-    nexudus.get(f"{TOKENS}/7", status=500, body="<html><h1>Bad gateway</h1></html>",
-                content_type="text/html")
+    nexudus.get(f"{TOKENS}/7", status=500, body="<html><h1>Bad gateway</h1></html>", content_type="text/html")
 
     with pytest.raises(NexudusServerError):
         client.get_payment_token(7)
@@ -114,14 +117,27 @@ def test_validation_error_on_relation_lands_on_invoice_field(nexudus, client):
 @pytest.mark.parametrize(
     ("property_name", "field"),
     [
-        ("CoworkerInvoiceId", "coworker_invoice_id"), ("Coworker", "coworker_id"),
-        ("CoworkerId", "coworker_id"), ("Business", "business_id"), ("BusinessId", "business_id"),
-        ("RegularPaymentProvider", "provider"), ("PaymentGatewayName", "payment_gateway"),
-        ("Token", "token"), ("Notes", "notes"), ("Description", "description"), ("Code", "code"),
-        ("Debit", "debit"), ("Credit", "credit"), ("PaymentMethodNumber", "payment_method_number"),
-        ("TransactionDate", "transaction_date"), ("TransactionDateLocal", "transaction_date_local"),
-        ("Billed", "billed"), ("ConnectedTransactionGuid", "connected_transaction_guid"),
-        ("Balance", None), ("Name", None), ("", None),
+        ("CoworkerInvoiceId", "coworker_invoice_id"),
+        ("Coworker", "coworker_id"),
+        ("CoworkerId", "coworker_id"),
+        ("Business", "business_id"),
+        ("BusinessId", "business_id"),
+        ("RegularPaymentProvider", "provider"),
+        ("PaymentGatewayName", "payment_gateway"),
+        ("Token", "token"),
+        ("Notes", "notes"),
+        ("Description", "description"),
+        ("Code", "code"),
+        ("Debit", "debit"),
+        ("Credit", "credit"),
+        ("PaymentMethodNumber", "payment_method_number"),
+        ("TransactionDate", "transaction_date"),
+        ("TransactionDateLocal", "transaction_date_local"),
+        ("Billed", "billed"),
+        ("ConnectedTransactionGuid", "connected_transaction_guid"),
+        ("Balance", None),
+        ("Name", None),
+        ("", None),
     ],
 )
 def test_property_names_map_to_record_fields(nexudus, client, property_name, field):
@@ -134,8 +150,9 @@ def test_property_names_map_to_record_fields(nexudus, client, property_name, fie
 
 
 def test_unknown_property_becomes_a_non_field_error(nexudus, client):
-    nexudus.post(LEDGER, status=400, json=validation_body(("Name", "is a required field"),
-                                                         ("Credit", "must be positive")))
+    nexudus.post(
+        LEDGER, status=400, json=validation_body(("Name", "is a required field"), ("Credit", "must be positive"))
+    )
 
     with pytest.raises(NexudusValidationError) as caught:
         client.create_ledger_entry(_ledger_draft())
@@ -166,10 +183,17 @@ def test_any_400_shape_is_a_validation_error_with_a_message(nexudus, client, kwa
 
 
 def test_http_200_with_was_successful_false_is_a_failure(nexudus, client):
-    nexudus.delete(f"{LEDGER}/5", status=200, json={
-        "Status": 500, "Message": "An error occurred while deleting the record.", "Value": None,
-        "Errors": None, "WasSuccessful": False,
-    })
+    nexudus.delete(
+        f"{LEDGER}/5",
+        status=200,
+        json={
+            "Status": 500,
+            "Message": "An error occurred while deleting the record.",
+            "Value": None,
+            "Errors": None,
+            "WasSuccessful": False,
+        },
+    )
 
     with pytest.raises(NexudusValidationError) as caught:
         client.delete_ledger_entry(5)
@@ -245,8 +269,9 @@ def test_redirect_is_not_followed(nexudus, client):
 
 
 def _ledger_draft() -> LedgerEntryDraft:
-    return LedgerEntryDraft(business_id=1, coworker_id=2, description="Payment", code="PAYM",
-                            debit=Decimal("0"), credit=Decimal("10.00"))
+    return LedgerEntryDraft(
+        business_id=1, coworker_id=2, description="Payment", code="PAYM", debit=Decimal("0"), credit=Decimal("10.00")
+    )
 
 
 def test_empty_success_on_delete_still_reports_the_deleted_id(nexudus, client):

@@ -24,8 +24,12 @@ from .conftest import API
 
 TOKEN_URL = f"{API}/api/token"
 PASSWORD = "correct horse battery staple"
-GRANTED = {"access_token": "eyJ.new.access", "token_type": "bearer", "expires_in": 3600,
-           "refresh_token": "refresh-rotated-1"}
+GRANTED = {
+    "access_token": "eyJ.new.access",
+    "token_type": "bearer",
+    "expires_in": 3600,
+    "refresh_token": "refresh-rotated-1",
+}
 
 
 def sign_in(**overrides):
@@ -34,11 +38,16 @@ def sign_in(**overrides):
 
 
 def test_password_grant_is_form_encoded_with_client_id_header(nexudus):
-    nexudus.post(TOKEN_URL, json=GRANTED, match=[
-        matchers.urlencoded_params_matcher({"grant_type": "password", "username": "ada@example.com",
-                                            "password": PASSWORD}),
-        matchers.header_matcher({"client_id": "billing-desk-7"}),
-    ])
+    nexudus.post(
+        TOKEN_URL,
+        json=GRANTED,
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"grant_type": "password", "username": "ada@example.com", "password": PASSWORD}
+            ),
+            matchers.header_matcher({"client_id": "billing-desk-7"}),
+        ],
+    )
     before = datetime.now(UTC)
 
     tokens = sign_in()
@@ -49,8 +58,15 @@ def test_password_grant_is_form_encoded_with_client_id_header(nexudus):
 
 
 def test_totp_is_sent_when_given(nexudus):
-    nexudus.post(TOKEN_URL, json=GRANTED, match=[matchers.urlencoded_params_matcher(
-        {"grant_type": "password", "username": "ada@example.com", "password": PASSWORD, "totp": "482910"})])
+    nexudus.post(
+        TOKEN_URL,
+        json=GRANTED,
+        match=[
+            matchers.urlencoded_params_matcher(
+                {"grant_type": "password", "username": "ada@example.com", "password": PASSWORD, "totp": "482910"}
+            )
+        ],
+    )
 
     assert sign_in(totp="482910").access_token == "eyJ.new.access"
 
@@ -64,8 +80,9 @@ def test_two_factor_check_asks_for_the_code(nexudus):
 
 
 def test_wrong_password_is_invalid_credentials(nexudus):
-    nexudus.post(TOKEN_URL, status=400,
-                 json={"error": "invalid_grant", "error_description": "Invalid user name or password"})
+    nexudus.post(
+        TOKEN_URL, status=400, json={"error": "invalid_grant", "error_description": "Invalid user name or password"}
+    )
 
     with pytest.raises(NexudusInvalidCredentials) as caught:
         sign_in()
@@ -94,10 +111,14 @@ def test_any_other_refusal_is_a_sign_in_error_with_its_code(nexudus, kwargs, cod
 
 
 def test_refresh_grant_sends_refresh_token_and_same_client_id(nexudus):
-    nexudus.post(TOKEN_URL, json={**GRANTED, "expires_in": "86400"}, match=[
-        matchers.urlencoded_params_matcher({"grant_type": "refresh_token", "refresh_token": "refresh-old"}),
-        matchers.header_matcher({"client_id": "billing-desk-7"}),
-    ])
+    nexudus.post(
+        TOKEN_URL,
+        json={**GRANTED, "expires_in": "86400"},
+        match=[
+            matchers.urlencoded_params_matcher({"grant_type": "refresh_token", "refresh_token": "refresh-old"}),
+            matchers.header_matcher({"client_id": "billing-desk-7"}),
+        ],
+    )
 
     tokens = token_refresh_grant(refresh_token="refresh-old", client_id="billing-desk-7")
 

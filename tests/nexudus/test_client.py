@@ -29,17 +29,38 @@ from .conftest import ACCESS_TOKEN, API, FRESH_TOKEN
 TOKENS = f"{API}/api/billing/coworkerinvoicepaymenttokens"
 LEDGER = f"{API}/api/billing/coworkerledgerentries"
 TOKEN_RECORD = {
-    "Id": 11, "CoworkerInvoiceId": 4, "RegularPaymentProvider": 2, "Token": "tok_live_12345678",
-    "Notes": None, "CreatedOn": "2025-01-10T08:00:00Z", "UpdatedOn": "2025-01-15T10:30:00Z",
-    "UniqueId": "a1b2", "UpdatedBy": "admin@example.com",
+    "Id": 11,
+    "CoworkerInvoiceId": 4,
+    "RegularPaymentProvider": 2,
+    "Token": "tok_live_12345678",
+    "Notes": None,
+    "CreatedOn": "2025-01-10T08:00:00Z",
+    "UpdatedOn": "2025-01-15T10:30:00Z",
+    "UniqueId": "a1b2",
+    "UpdatedBy": "admin@example.com",
 }
-CREATED = {"Status": 200, "Message": "created", "Value": {"Id": 99}, "WasSuccessful": True,
-           "UpdatedOn": "2025-01-15T10:30:00Z", "UpdatedBy": "admin@example.com", "Errors": None}
+CREATED = {
+    "Status": 200,
+    "Message": "created",
+    "Value": {"Id": 99},
+    "WasSuccessful": True,
+    "UpdatedOn": "2025-01-15T10:30:00Z",
+    "UpdatedBy": "admin@example.com",
+    "Errors": None,
+}
 
 
 def envelope(*records: dict, **overrides) -> dict:
-    return {"Records": list(records), "CurrentPage": 1, "CurrentPageSize": 25, "TotalItems": len(records),
-            "TotalPages": 1, "HasNextPage": False, "HasPreviousPage": False, **overrides}
+    return {
+        "Records": list(records),
+        "CurrentPage": 1,
+        "CurrentPageSize": 25,
+        "TotalItems": len(records),
+        "TotalPages": 1,
+        "HasNextPage": False,
+        "HasPreviousPage": False,
+        **overrides,
+    }
 
 
 @pytest.fixture
@@ -49,9 +70,13 @@ def client(tokens) -> NexudusClient:
 
 # --- reads ----------------------------------------------------------------------------------------
 
+
 def test_get_one_sends_bearer_token_and_request_id(nexudus, client):
-    call = nexudus.get(f"{TOKENS}/11", json=TOKEN_RECORD, match=[matchers.header_matcher({
-        "Authorization": f"Bearer {ACCESS_TOKEN}", "X-Request-Id": "req-42"})])
+    call = nexudus.get(
+        f"{TOKENS}/11",
+        json=TOKEN_RECORD,
+        match=[matchers.header_matcher({"Authorization": f"Bearer {ACCESS_TOKEN}", "X-Request-Id": "req-42"})],
+    )
 
     token = client.get_payment_token(11)
 
@@ -71,8 +96,10 @@ def test_base_url_is_read_at_call_time_and_can_be_overridden(nexudus, tokens, se
 
 
 def test_search_returns_a_page_of_records(nexudus, client):
-    nexudus.get(TOKENS, json=envelope({**TOKEN_RECORD, "RegularPaymentProvider": None},
-                                      TotalItems=60, TotalPages=3, HasNextPage=True))
+    nexudus.get(
+        TOKENS,
+        json=envelope({**TOKEN_RECORD, "RegularPaymentProvider": None}, TotalItems=60, TotalPages=3, HasNextPage=True),
+    )
 
     page = client.search_payment_tokens(PaymentTokenQuery())
 
@@ -85,26 +112,48 @@ def test_search_returns_a_page_of_records(nexudus, client):
 def test_search_maps_paging_sorting_and_filters(nexudus, client, settings, ascending, descending_dir):
     # NEXUDUS_SORT_DIR_ASCENDING picks the reading of `dir`: 1 / -1 (seed docs) or 0 / 1 (SDK docs).
     settings.NEXUDUS_SORT_DIR_ASCENDING = ascending
-    call = nexudus.get(TOKENS, json=envelope(), match=[matchers.query_param_matcher({
-        "page": "2", "size": "50", "orderBy": "CoworkerInvoiceId", "dir": descending_dir, "Id": "5",
-        "CoworkerInvoicePaymentToken_CoworkerInvoice": "4",
-        "CoworkerInvoicePaymentToken_RegularPaymentProvider": "2",
-        "CoworkerInvoicePaymentToken_Token": "tok",
-        "CoworkerInvoicePaymentToken_Notes": "late",
-        "from_CoworkerInvoicePaymentToken_CreatedOn": "2025-01-01T00:00",
-        "to_CoworkerInvoicePaymentToken_CreatedOn": "2025-01-31T23:59",
-        "from_CoworkerInvoicePaymentToken_UpdatedOn": "2025-02-01T09:30",
-        "to_CoworkerInvoicePaymentToken_UpdatedOn": "2025-02-02T00:00",
-    })])
+    call = nexudus.get(
+        TOKENS,
+        json=envelope(),
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "page": "2",
+                    "size": "50",
+                    "orderBy": "CoworkerInvoiceId",
+                    "dir": descending_dir,
+                    "Id": "5",
+                    "CoworkerInvoicePaymentToken_CoworkerInvoice": "4",
+                    "CoworkerInvoicePaymentToken_RegularPaymentProvider": "2",
+                    "CoworkerInvoicePaymentToken_Token": "tok",
+                    "CoworkerInvoicePaymentToken_Notes": "late",
+                    "from_CoworkerInvoicePaymentToken_CreatedOn": "2025-01-01T00:00",
+                    "to_CoworkerInvoicePaymentToken_CreatedOn": "2025-01-31T23:59",
+                    "from_CoworkerInvoicePaymentToken_UpdatedOn": "2025-02-01T09:30",
+                    "to_CoworkerInvoicePaymentToken_UpdatedOn": "2025-02-02T00:00",
+                }
+            )
+        ],
+    )
 
-    client.search_payment_tokens(PaymentTokenQuery(
-        page=2, size=50, order_by="coworker_invoice_id", descending=True, id=5, coworker_invoice_id=4,
-        provider=RegularPaymentProvider.Stripe, token="tok", notes="late",
-        created_from=datetime(2025, 1, 1, tzinfo=UTC), created_to=datetime(2025, 1, 31, 23, 59, 59, tzinfo=UTC),
-        # 11:30 at UTC+2 is 09:30 UTC: the wire format is UTC
-        updated_from=datetime(2025, 2, 1, 11, 30, tzinfo=timezone(timedelta(hours=2))),
-        updated_to=datetime(2025, 2, 2),  # naive: taken as UTC
-    ))
+    client.search_payment_tokens(
+        PaymentTokenQuery(
+            page=2,
+            size=50,
+            order_by="coworker_invoice_id",
+            descending=True,
+            id=5,
+            coworker_invoice_id=4,
+            provider=RegularPaymentProvider.Stripe,
+            token="tok",
+            notes="late",
+            created_from=datetime(2025, 1, 1, tzinfo=UTC),
+            created_to=datetime(2025, 1, 31, 23, 59, 59, tzinfo=UTC),
+            # 11:30 at UTC+2 is 09:30 UTC: the wire format is UTC
+            updated_from=datetime(2025, 2, 1, 11, 30, tzinfo=timezone(timedelta(hours=2))),
+            updated_to=datetime(2025, 2, 2),  # naive: taken as UTC
+        )
+    )
 
     assert call.call_count == 1
 
@@ -112,30 +161,75 @@ def test_search_maps_paging_sorting_and_filters(nexudus, client, settings, ascen
 def test_ledger_search_maps_every_filter(nexudus, client, settings):
     settings.NEXUDUS_SORT_DIR_ASCENDING = 1
     le = "CoworkerLedgerEntry"
-    call = nexudus.get(LEDGER, json=envelope(), match=[matchers.query_param_matcher({
-        "page": "1", "size": "25", "dir": "1", "orderBy": "TransactionDate",
-        f"{le}_Business": "1", f"{le}_Business_Name": "Main", f"{le}_Business_Currency_Code": "GBP",
-        f"{le}_Coworker": "2", f"{le}_Coworker_FullName": "Jane", f"{le}_CoworkerInvoice": "3",
-        f"{le}_CoworkerInvoice_InvoiceNumber": "INV-1", f"{le}_Description": "Pay", f"{le}_Code": "PAYM",
-        f"{le}_PaymentGatewayName": "11", f"{le}_PaymentMethodNumber": "4242", f"{le}_Billed": "false",
-        f"from_{le}_Debit": "0.50", f"to_{le}_Debit": "100",
-        f"from_{le}_Credit": "1000", f"to_{le}_Credit": "2000.00",
-        f"from_{le}_Balance": "-10.25", f"to_{le}_Balance": "0",
-        f"from_{le}_TransactionDate": "2025-01-01T00:00", f"to_{le}_TransactionDate": "2025-01-02T00:00",
-        f"from_{le}_CreatedOn": "2025-01-03T00:00", f"to_{le}_CreatedOn": "2025-01-04T00:00",
-        f"from_{le}_UpdatedOn": "2025-01-05T00:00", f"to_{le}_UpdatedOn": "2025-01-06T00:00",
-    })])
+    call = nexudus.get(
+        LEDGER,
+        json=envelope(),
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "page": "1",
+                    "size": "25",
+                    "dir": "1",
+                    "orderBy": "TransactionDate",
+                    f"{le}_Business": "1",
+                    f"{le}_Business_Name": "Main",
+                    f"{le}_Business_Currency_Code": "GBP",
+                    f"{le}_Coworker": "2",
+                    f"{le}_Coworker_FullName": "Jane",
+                    f"{le}_CoworkerInvoice": "3",
+                    f"{le}_CoworkerInvoice_InvoiceNumber": "INV-1",
+                    f"{le}_Description": "Pay",
+                    f"{le}_Code": "PAYM",
+                    f"{le}_PaymentGatewayName": "11",
+                    f"{le}_PaymentMethodNumber": "4242",
+                    f"{le}_Billed": "false",
+                    f"from_{le}_Debit": "0.50",
+                    f"to_{le}_Debit": "100",
+                    f"from_{le}_Credit": "1000",
+                    f"to_{le}_Credit": "2000.00",
+                    f"from_{le}_Balance": "-10.25",
+                    f"to_{le}_Balance": "0",
+                    f"from_{le}_TransactionDate": "2025-01-01T00:00",
+                    f"to_{le}_TransactionDate": "2025-01-02T00:00",
+                    f"from_{le}_CreatedOn": "2025-01-03T00:00",
+                    f"to_{le}_CreatedOn": "2025-01-04T00:00",
+                    f"from_{le}_UpdatedOn": "2025-01-05T00:00",
+                    f"to_{le}_UpdatedOn": "2025-01-06T00:00",
+                }
+            )
+        ],
+    )
     day = lambda d: datetime(2025, 1, d, tzinfo=UTC)  # noqa: E731
 
-    client.search_ledger_entries(LedgerEntryQuery(
-        order_by="transaction_date", business_id=1, business_name="Main", currency_code="GBP",
-        coworker_id=2, coworker_full_name="Jane", coworker_invoice_id=3, invoice_number="INV-1",
-        description="Pay", code="PAYM", payment_gateway=PaymentProvider.Manual, payment_method_number="4242",
-        billed=False, debit_from=Decimal("0.50"), debit_to=Decimal("100"), credit_from=Decimal("1E+3"),
-        credit_to=Decimal("2000.00"), balance_from=Decimal("-10.25"), balance_to=Decimal("0"),
-        transaction_from=day(1), transaction_to=day(2), created_from=day(3), created_to=day(4),
-        updated_from=day(5), updated_to=day(6),
-    ))
+    client.search_ledger_entries(
+        LedgerEntryQuery(
+            order_by="transaction_date",
+            business_id=1,
+            business_name="Main",
+            currency_code="GBP",
+            coworker_id=2,
+            coworker_full_name="Jane",
+            coworker_invoice_id=3,
+            invoice_number="INV-1",
+            description="Pay",
+            code="PAYM",
+            payment_gateway=PaymentProvider.Manual,
+            payment_method_number="4242",
+            billed=False,
+            debit_from=Decimal("0.50"),
+            debit_to=Decimal("100"),
+            credit_from=Decimal("1E+3"),
+            credit_to=Decimal("2000.00"),
+            balance_from=Decimal("-10.25"),
+            balance_to=Decimal("0"),
+            transaction_from=day(1),
+            transaction_to=day(2),
+            created_from=day(3),
+            created_to=day(4),
+            updated_from=day(5),
+            updated_to=day(6),
+        )
+    )
 
     assert call.call_count == 1
 
@@ -143,16 +237,32 @@ def test_ledger_search_maps_every_filter(nexudus, client, settings):
 @pytest.mark.parametrize(
     ("call", "url", "params"),
     [
-        (lambda c: c.search_invoices(InvoiceQuery(invoice_number="INV", coworker_id=2, business_id=3,
-                                                  paid=True, order_by="coworker_full_name")),
-         f"{API}/api/billing/coworkerinvoices",
-         {"CoworkerInvoice_InvoiceNumber": "INV", "CoworkerInvoice_Coworker": "2",
-          "CoworkerInvoice_Business": "3", "CoworkerInvoice_Paid": "true", "orderBy": "CoworkerFullName",
-          "dir": "0"}),
-        (lambda c: c.search_coworkers(CoworkerQuery(full_name="Jane", email="j@x.test")),
-         f"{API}/api/spaces/coworkers", {"Coworker_FullName": "Jane", "Coworker_Email": "j@x.test"}),
-        (lambda c: c.search_businesses(BusinessQuery(name="Main", order_by="name")),
-         f"{API}/api/sys/businesses", {"Business_Name": "Main", "orderBy": "Name", "dir": "0"}),
+        (
+            lambda c: c.search_invoices(
+                InvoiceQuery(
+                    invoice_number="INV", coworker_id=2, business_id=3, paid=True, order_by="coworker_full_name"
+                )
+            ),
+            f"{API}/api/billing/coworkerinvoices",
+            {
+                "CoworkerInvoice_InvoiceNumber": "INV",
+                "CoworkerInvoice_Coworker": "2",
+                "CoworkerInvoice_Business": "3",
+                "CoworkerInvoice_Paid": "true",
+                "orderBy": "CoworkerFullName",
+                "dir": "0",
+            },
+        ),
+        (
+            lambda c: c.search_coworkers(CoworkerQuery(full_name="Jane", email="j@x.test")),
+            f"{API}/api/spaces/coworkers",
+            {"Coworker_FullName": "Jane", "Coworker_Email": "j@x.test"},
+        ),
+        (
+            lambda c: c.search_businesses(BusinessQuery(name="Main", order_by="name")),
+            f"{API}/api/sys/businesses",
+            {"Business_Name": "Main", "orderBy": "Name", "dir": "0"},
+        ),
     ],
 )
 def test_related_searches_map_their_filters(nexudus, client, call, url, params):
@@ -167,8 +277,7 @@ def test_related_searches_map_their_filters(nexudus, client, call, url, params):
 
 @pytest.mark.parametrize(("size", "sent"), [(0, "1"), (-5, "1"), (1, "1"), (1000, "1000"), (5000, "1000")])
 def test_page_size_is_clamped_to_what_nexudus_allows(nexudus, client, size, sent):
-    nexudus.get(TOKENS, json=envelope(), match=[matchers.query_param_matcher({"size": sent},
-                                                                             strict_match=False)])
+    nexudus.get(TOKENS, json=envelope(), match=[matchers.query_param_matcher({"size": sent}, strict_match=False)])
 
     client.search_payment_tokens(PaymentTokenQuery(size=size, page=0))
 
@@ -192,8 +301,10 @@ def test_sorting_by_an_unknown_attribute_is_a_programming_error(nexudus, client)
 @pytest.mark.parametrize(
     ("resource", "query_class"),
     [
-        (wire.PAYMENT_TOKENS, queries.PaymentTokenQuery), (wire.LEDGER_ENTRIES, queries.LedgerEntryQuery),
-        (wire.INVOICES, queries.InvoiceQuery), (wire.COWORKERS, queries.CoworkerQuery),
+        (wire.PAYMENT_TOKENS, queries.PaymentTokenQuery),
+        (wire.LEDGER_ENTRIES, queries.LedgerEntryQuery),
+        (wire.INVOICES, queries.InvoiceQuery),
+        (wire.COWORKERS, queries.CoworkerQuery),
         (wire.BUSINESSES, queries.BusinessQuery),
     ],
 )
@@ -203,8 +314,11 @@ def test_every_query_field_has_a_wire_parameter(resource, query_class):
 
 
 def test_batch_uses_the_documented_id_list(nexudus, client):
-    nexudus.get(f"{LEDGER}/", match=[matchers.query_param_matcher({"id": "[1,2,3]"})],
-                json=[{"Id": 1, "Credit": 10.5}, {"Id": 2}, {"Id": 3}])
+    nexudus.get(
+        f"{LEDGER}/",
+        match=[matchers.query_param_matcher({"id": "[1,2,3]"})],
+        json=[{"Id": 1, "Credit": 10.5}, {"Id": 2}, {"Id": 3}],
+    )
 
     entries = client.get_ledger_entries([1, 2, 3])
 
@@ -226,12 +340,23 @@ def test_missing_record_is_not_found(nexudus, client):
 
 # --- writes ---------------------------------------------------------------------------------------
 
-def test_create_payment_token_body_and_result(nexudus, client):
-    nexudus.post(TOKENS, json=CREATED, match=[matchers.json_params_matcher({
-        "CoworkerInvoiceId": 4, "RegularPaymentProvider": 97, "Token": "tok_1", "Notes": "cash at desk"})])
 
-    result = client.create_payment_token(PaymentTokenDraft(
-        coworker_invoice_id=4, provider=RegularPaymentProvider.Cash, token="tok_1", notes="cash at desk"))
+def test_create_payment_token_body_and_result(nexudus, client):
+    nexudus.post(
+        TOKENS,
+        json=CREATED,
+        match=[
+            matchers.json_params_matcher(
+                {"CoworkerInvoiceId": 4, "RegularPaymentProvider": 97, "Token": "tok_1", "Notes": "cash at desk"}
+            )
+        ],
+    )
+
+    result = client.create_payment_token(
+        PaymentTokenDraft(
+            coworker_invoice_id=4, provider=RegularPaymentProvider.Cash, token="tok_1", notes="cash at desk"
+        )
+    )
 
     assert result.id == 99
     assert result.updated_by == "admin@example.com"
@@ -246,8 +371,11 @@ def test_payment_token_without_provider_omits_it(nexudus, client):
 
 
 def test_update_sends_id_in_the_body_with_put(nexudus, client):
-    nexudus.put(TOKENS, json={**CREATED, "Value": {"Id": 11}}, match=[matchers.json_params_matcher(
-        {"Id": 11, "CoworkerInvoiceId": 4, "Token": None, "Notes": "n"})])
+    nexudus.put(
+        TOKENS,
+        json={**CREATED, "Value": {"Id": 11}},
+        match=[matchers.json_params_matcher({"Id": 11, "CoworkerInvoiceId": 4, "Token": None, "Notes": "n"})],
+    )
 
     assert client.update_payment_token(11, PaymentTokenDraft(coworker_invoice_id=4, notes="n")).id == 11
 
@@ -264,14 +392,24 @@ def test_ledger_draft_amounts_are_sent_as_exact_json_numbers(nexudus, client):
     nexudus.post(LEDGER, json=CREATED)
     local = timezone(timedelta(hours=-5))
 
-    client.create_ledger_entry(LedgerEntryDraft(
-        business_id=1, coworker_id=2, description="Payment received", code="PAYM",
-        debit=Decimal("0"), credit=Decimal("120.00"), coworker_invoice_id=3,
-        payment_gateway=PaymentProvider.Manual, payment_method_number="4242",
-        transaction_date=datetime(2025, 1, 15, 5, 30, tzinfo=local),
-        transaction_date_local=datetime(2025, 1, 15, 5, 30, tzinfo=local),
-        billed=True, connected_transaction_guid="g-1", expected_balance=Decimal("-0.10"),
-    ))
+    client.create_ledger_entry(
+        LedgerEntryDraft(
+            business_id=1,
+            coworker_id=2,
+            description="Payment received",
+            code="PAYM",
+            debit=Decimal("0"),
+            credit=Decimal("120.00"),
+            coworker_invoice_id=3,
+            payment_gateway=PaymentProvider.Manual,
+            payment_method_number="4242",
+            transaction_date=datetime(2025, 1, 15, 5, 30, tzinfo=local),
+            transaction_date_local=datetime(2025, 1, 15, 5, 30, tzinfo=local),
+            billed=True,
+            connected_transaction_guid="g-1",
+            expected_balance=Decimal("-0.10"),
+        )
+    )
 
     raw = nexudus.calls[0].request.body.decode()
     assert '"Credit":120.00' in raw
@@ -279,11 +417,20 @@ def test_ledger_draft_amounts_are_sent_as_exact_json_numbers(nexudus, client):
     assert '"Balance":-0.10' in raw
     body = json.loads(raw, parse_float=Decimal)
     assert body == {
-        "BusinessId": 1, "CoworkerId": 2, "Description": "Payment received", "Code": "PAYM",
-        "Debit": 0, "Credit": Decimal("120.00"), "Balance": Decimal("-0.10"), "CoworkerInvoiceId": 3,
-        "PaymentGatewayName": 11, "PaymentMethodNumber": "4242",
-        "TransactionDate": "2025-01-15T10:30:00Z", "TransactionDateLocal": "2025-01-15T05:30:00Z",
-        "Billed": True, "ConnectedTransactionGuid": "g-1",
+        "BusinessId": 1,
+        "CoworkerId": 2,
+        "Description": "Payment received",
+        "Code": "PAYM",
+        "Debit": 0,
+        "Credit": Decimal("120.00"),
+        "Balance": Decimal("-0.10"),
+        "CoworkerInvoiceId": 3,
+        "PaymentGatewayName": 11,
+        "PaymentMethodNumber": "4242",
+        "TransactionDate": "2025-01-15T10:30:00Z",
+        "TransactionDateLocal": "2025-01-15T05:30:00Z",
+        "Billed": True,
+        "ConnectedTransactionGuid": "g-1",
     }
     assert nexudus.calls[0].request.headers["Content-Type"] == "application/json"
 
@@ -292,8 +439,9 @@ def test_amount_that_a_float_would_round_is_sent_digit_for_digit(nexudus, client
     nexudus.post(LEDGER, json=CREATED)
     credit = Decimal("12345678901234567.89")
 
-    client.create_ledger_entry(LedgerEntryDraft(business_id=1, coworker_id=2, description="d", code="c",
-                                                debit=Decimal("0.1"), credit=credit))
+    client.create_ledger_entry(
+        LedgerEntryDraft(business_id=1, coworker_id=2, description="d", code="c", debit=Decimal("0.1"), credit=credit)
+    )
 
     body = json.loads(nexudus.calls[0].request.body, parse_float=Decimal)
     assert body["Credit"] == credit
@@ -303,11 +451,14 @@ def test_amount_that_a_float_would_round_is_sent_digit_for_digit(nexudus, client
 
 # --- 401: refresh once, then it is about permission ---------------------------------------------------
 
+
 def test_401_refreshes_once_and_retries_with_the_new_token(nexudus, client, tokens):
-    nexudus.get(f"{TOKENS}/11", status=401,
-                match=[matchers.header_matcher({"Authorization": f"Bearer {ACCESS_TOKEN}"})])
-    nexudus.get(f"{TOKENS}/11", json=TOKEN_RECORD,
-                match=[matchers.header_matcher({"Authorization": f"Bearer {FRESH_TOKEN}"})])
+    nexudus.get(
+        f"{TOKENS}/11", status=401, match=[matchers.header_matcher({"Authorization": f"Bearer {ACCESS_TOKEN}"})]
+    )
+    nexudus.get(
+        f"{TOKENS}/11", json=TOKEN_RECORD, match=[matchers.header_matcher({"Authorization": f"Bearer {FRESH_TOKEN}"})]
+    )
 
     assert client.get_payment_token(11).id == 11
     assert tokens.refreshed == [ACCESS_TOKEN]
@@ -315,11 +466,11 @@ def test_401_refreshes_once_and_retries_with_the_new_token(nexudus, client, toke
 
 def test_write_is_resent_once_after_401_because_nothing_was_processed(nexudus, client, tokens):
     nexudus.post(LEDGER, status=401, match=[matchers.header_matcher({"Authorization": f"Bearer {ACCESS_TOKEN}"})])
-    ok = nexudus.post(LEDGER, json=CREATED,
-                      match=[matchers.header_matcher({"Authorization": f"Bearer {FRESH_TOKEN}"})])
+    ok = nexudus.post(LEDGER, json=CREATED, match=[matchers.header_matcher({"Authorization": f"Bearer {FRESH_TOKEN}"})])
 
-    result = client.create_ledger_entry(LedgerEntryDraft(business_id=1, coworker_id=2, description="d",
-                                                         code="c", debit=Decimal(0), credit=Decimal(1)))
+    result = client.create_ledger_entry(
+        LedgerEntryDraft(business_id=1, coworker_id=2, description="d", code="c", debit=Decimal(0), credit=Decimal(1))
+    )
 
     assert result.id == 99
     assert ok.call_count == 1
@@ -330,8 +481,11 @@ def test_401_that_survives_a_fresh_token_names_the_missing_role(nexudus, client,
     nexudus.post(LEDGER, status=401)
 
     with pytest.raises(NexudusPermissionDenied) as caught:
-        client.create_ledger_entry(LedgerEntryDraft(business_id=1, coworker_id=2, description="d",
-                                                    code="c", debit=Decimal(0), credit=Decimal(1)))
+        client.create_ledger_entry(
+            LedgerEntryDraft(
+                business_id=1, coworker_id=2, description="d", code="c", debit=Decimal(0), credit=Decimal(1)
+            )
+        )
 
     assert caught.value.role == "CoworkerLedgerEntry-Create"
     assert caught.value.status == 401

@@ -37,6 +37,7 @@ def client(tokens) -> NexudusClient:
 
 # --- retries (responses) ----------------------------------------------------------------------------
 
+
 def test_get_is_retried_on_503_then_succeeds(nexudus, client):
     nexudus.get(f"{TOKENS}/7", status=503)
     nexudus.get(f"{TOKENS}/7", status=502)
@@ -112,6 +113,7 @@ def test_update_and_delete_are_never_retried(nexudus, client, method):
 
 # --- transport failures (responses raising what requests raises) -----------------------------------------
 
+
 def _refused() -> requests.ConnectionError:
     reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
     return requests.ConnectionError(http.MaxRetryError(None, "/x?CoworkerInvoicePaymentToken_Token=s", reason))
@@ -148,8 +150,11 @@ def test_write_that_got_no_answer_has_unknown_outcome(nexudus, client, error):
     nexudus.post(f"{API}/api/billing/coworkerledgerentries", body=error)
 
     with pytest.raises(NexudusWriteOutcomeUnknown):
-        client.create_ledger_entry(LedgerEntryDraft(business_id=1, coworker_id=2, description="d", code="c",
-                                                    debit=Decimal(0), credit=Decimal(1)))
+        client.create_ledger_entry(
+            LedgerEntryDraft(
+                business_id=1, coworker_id=2, description="d", code="c", debit=Decimal(0), credit=Decimal(1)
+            )
+        )
     assert len(nexudus.calls) == 1
 
 
@@ -164,9 +169,11 @@ def test_write_that_never_left_is_plainly_unavailable(nexudus, client, error):
 
 # --- transport failures over a real socket -----------------------------------------------------------
 
+
 def test_get_is_retried_after_the_connection_drops(scripted_server, client):
-    server = scripted_server(("drop",), ("respond", 200, {"Content-Type": "application/json"},
-                                         b'{"Id": 7, "CoworkerInvoiceId": 1}'))
+    server = scripted_server(
+        ("drop",), ("respond", 200, {"Content-Type": "application/json"}, b'{"Id": 7, "CoworkerInvoiceId": 1}')
+    )
 
     assert client.get_payment_token(7).id == 7
     assert len(server.requests) == 2
@@ -215,8 +222,7 @@ def test_connection_refused_is_unavailable_for_reads_and_writes(client, settings
 
 def test_retry_after_is_actually_waited_before_the_retry(scripted_server, client, waits, settings):
     settings.NEXUDUS_RETRY_BUDGET = 2.0
-    server = scripted_server(("respond", 429, {"Retry-After": "1"}, b""),
-                             ("respond", 200, {}, b'{"Id": 7}'))
+    server = scripted_server(("respond", 429, {"Retry-After": "1"}, b""), ("respond", 200, {}, b'{"Id": 7}'))
 
     assert client.get_payment_token(7).id == 7
     assert waits == [1.0]
@@ -244,6 +250,7 @@ def test_html_bad_gateway_over_the_wire_is_a_server_error(scripted_server, clien
 
 # --- the retry policy itself --------------------------------------------------------------------------
 
+
 def _answer(status: int, **headers: str) -> HTTPResponse:
     return HTTPResponse(body=b"", status=status, headers=headers)
 
@@ -267,6 +274,7 @@ def test_policy_never_retries_a_write_even_when_the_connection_was_refused():
 
 
 # --- the shared pool ------------------------------------------------------------------------------------
+
 
 def test_all_clients_share_one_pooled_session(settings):
     sessions: list[requests.Session] = []
@@ -303,6 +311,7 @@ def test_timeouts_come_from_settings(nexudus, client, settings):
 
 
 # --- logging --------------------------------------------------------------------------------------------
+
 
 def test_each_call_logs_one_line_without_tokens(nexudus, client, caplog):
     nexudus.get(TOKENS, json={"Records": []})

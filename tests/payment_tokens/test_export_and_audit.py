@@ -22,8 +22,12 @@ def _rows(response) -> list[list[str]]:
 def test_export_streams_every_matching_token_masked_with_the_current_filters(ops_client, upstream):
     invoice_id = upstream.api("GET", TOKENS_API, params={"size": 1}).json()["Records"][0]["CoworkerInvoiceId"]
     expected = api_total(upstream, CoworkerInvoicePaymentToken_CoworkerInvoice=invoice_id)
-    raw_tokens = [r["Token"] for r in upstream.api(
-        "GET", TOKENS_API, params={"CoworkerInvoicePaymentToken_CoworkerInvoice": invoice_id}).json()["Records"]]
+    raw_tokens = [
+        r["Token"]
+        for r in upstream.api(
+            "GET", TOKENS_API, params={"CoworkerInvoicePaymentToken_CoworkerInvoice": invoice_id}
+        ).json()["Records"]
+    ]
 
     response = ops_client.get("/payment-tokens/", {"coworker_invoice_id": invoice_id, "export": "csv"})
 
@@ -54,9 +58,16 @@ def test_invalid_filters_are_not_exported_or_sent_upstream(ops_client, upstream)
 
 def test_a_create_through_the_form_is_audited_with_the_new_id_and_no_token_string(ops_client, upstream):
     invoice_id = upstream.api("GET", "/api/billing/coworkerinvoices", params={"size": 1}).json()["Records"][0]["Id"]
-    response = ops_client.post("/payment-tokens/new/", {
-        "submission_key": fresh_key(ops_client), "coworker_invoice_id": invoice_id,
-        "provider": "2", "token": "tok_audit_secret_9911", "notes": "audited"})
+    response = ops_client.post(
+        "/payment-tokens/new/",
+        {
+            "submission_key": fresh_key(ops_client),
+            "coworker_invoice_id": invoice_id,
+            "provider": "2",
+            "token": "tok_audit_secret_9911",
+            "notes": "audited",
+        },
+    )
     assert response.status_code == 302
     assert calls(upstream, CREATE) == 1
     record = AuditRecord.objects.get(action="create", resource="payment_token")
@@ -74,7 +85,9 @@ def test_the_create_form_opens_prefilled_from_the_invoice_page_link(ops_client, 
 
 def test_the_detail_page_shows_the_records_dashboard_history(ops_client, upstream):
     invoice_id = upstream.api("GET", "/api/billing/coworkerinvoices", params={"size": 1}).json()["Records"][0]["Id"]
-    created = ops_client.post("/payment-tokens/new/", {
-        "submission_key": fresh_key(ops_client), "coworker_invoice_id": invoice_id, "token": "tok_hist_0001"})
+    created = ops_client.post(
+        "/payment-tokens/new/",
+        {"submission_key": fresh_key(ops_client), "coworker_invoice_id": invoice_id, "token": "tok_hist_0001"},
+    )
     html = ops_client.get(created["Location"]).content.decode()
     assert "Dashboard history" in html and "ops@sandbox.test" in html

@@ -99,10 +99,12 @@ POST_ENDPOINTS = [
 ]
 NOT_INPUT = {"core:healthz": "no parameters", "accounts:signout": "POST without fields (CSRF suite)"}
 # The statement import's forms take this corpus in their own suite (their fields depend on the statement).
-NOT_INPUT.update(dict.fromkeys(
-    ("statements:upload", "statements:line", "statements:post", "statements:resume"),
-    "CORPUS in tests/statements/test_hostile_input.py",
-))
+NOT_INPUT.update(
+    dict.fromkeys(
+        ("statements:upload", "statements:line", "statements:post", "statements:resume"),
+        "CORPUS in tests/statements/test_hostile_input.py",
+    )
+)
 
 
 def _get_cases():

@@ -58,8 +58,12 @@ def _signed_in_session(base: str, email: str) -> requests.Session:
     data = {"email": email, "password": SANDBOX_PASSWORD, "csrfmiddlewaretoken": CSRF.search(page.text).group(1)}
     response = session.post(f"{base}/signin/", data=data, timeout=30, allow_redirects=False)
     if response.status_code == 200 and PENDING.search(response.text):
-        data = {"step": "code", "code": current_totp(), "pending": PENDING.search(response.text).group(1),
-                "csrfmiddlewaretoken": CSRF.search(response.text).group(1)}
+        data = {
+            "step": "code",
+            "code": current_totp(),
+            "pending": PENDING.search(response.text).group(1),
+            "csrfmiddlewaretoken": CSRF.search(response.text).group(1),
+        }
         response = session.post(f"{base}/signin/", data=data, timeout=30, allow_redirects=False)
     assert response.status_code == 302, f"{email} could not sign in: {response.status_code}"
     session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
@@ -74,23 +78,35 @@ def _person(number: int, base: str, session: requests.Session, ids: dict, deadli
         while time.monotonic() < deadline:
             roll = rng.random()
             if roll < 0.45:
-                params = rng.choice([{"page": rng.randint(1, 40)}, {"coworker_invoice_id": rng.choice(ids["invoices"])},
-                                     {"sort": rng.choice(["id", "-id", "created_on"])}, {"notes": "a"}])
+                params = rng.choice(
+                    [
+                        {"page": rng.randint(1, 40)},
+                        {"coworker_invoice_id": rng.choice(ids["invoices"])},
+                        {"sort": rng.choice(["id", "-id", "created_on"])},
+                        {"notes": "a"},
+                    ]
+                )
                 tally.note("search", session.get(f"{base}/payment-tokens/", params=params, headers=htmx, timeout=60))
             elif roll < 0.60:
-                tally.note("search", session.get(f"{base}/ledger-entries/", params={"page": rng.randint(1, 20)},
-                                                 timeout=60))
+                tally.note(
+                    "search", session.get(f"{base}/ledger-entries/", params={"page": rng.randint(1, 20)}, timeout=60)
+                )
             elif roll < 0.85:
-                path = rng.choice([f"/payment-tokens/{rng.choice(ids['tokens'])}/",
-                                   f"/ledger-entries/{rng.choice(ids['entries'])}/"])
+                path = rng.choice(
+                    [f"/payment-tokens/{rng.choice(ids['tokens'])}/", f"/ledger-entries/{rng.choice(ids['entries'])}/"]
+                )
                 tally.note("detail", session.get(f"{base}{path}", timeout=60))
             else:
                 form = session.get(f"{base}/payment-tokens/new/", timeout=60)
                 tally.note("create-form", form)
                 created += 1
                 text = f"{MARK}{number}-{created}"
-                data = {"coworker_invoice_id": rng.choice(ids["invoices"]), "token": text, "notes": "load test",
-                        "submission_key": KEY.search(form.text).group(1)}
+                data = {
+                    "coworker_invoice_id": rng.choice(ids["invoices"]),
+                    "token": text,
+                    "notes": "load test",
+                    "submission_key": KEY.search(form.text).group(1),
+                }
                 with tally.lock:
                     tally.sent.append(text)
                 response = session.post(f"{base}/payment-tokens/new/", data=data, headers=htmx, timeout=60)
@@ -107,8 +123,9 @@ def _person(number: int, base: str, session: requests.Session, ids: dict, deadli
 def _all_load_tokens(upstream) -> list[dict]:
     records, page = [], 1
     while True:
-        answer = upstream.api("GET", TOKENS_API, params={
-            "CoworkerInvoicePaymentToken_Token": MARK, "size": 1000, "page": page}).json()
+        answer = upstream.api(
+            "GET", TOKENS_API, params={"CoworkerInvoicePaymentToken_Token": MARK, "size": 1000, "page": page}
+        ).json()
         records += answer["Records"]
         if page >= answer["TotalPages"]:
             return records
@@ -124,18 +141,24 @@ def test_fifty_people_at_once_get_no_5xx_and_every_acknowledged_create_exists_ex
     base = live_server.url
     ids = {
         "tokens": [r["Id"] for r in upstream.api("GET", TOKENS_API, params={"size": 200}).json()["Records"]],
-        "entries": [r["Id"] for r in upstream.api("GET", "/api/billing/coworkerledgerentries",
-                                                  params={"size": 200}).json()["Records"]],
-        "invoices": [r["Id"] for r in upstream.api("GET", "/api/billing/coworkerinvoices",
-                                                   params={"size": 200}).json()["Records"]],
+        "entries": [
+            r["Id"]
+            for r in upstream.api("GET", "/api/billing/coworkerledgerentries", params={"size": 200}).json()["Records"]
+        ],
+        "invoices": [
+            r["Id"]
+            for r in upstream.api("GET", "/api/billing/coworkerinvoices", params={"size": 200}).json()["Records"]
+        ],
     }
     total_before = upstream.api("GET", TOKENS_API, params={"size": 1}).json()["TotalItems"]
     sessions = [_signed_in_session(base, ACCOUNTS[n % len(ACCOUNTS)]) for n in range(USERS)]
     upstream.reset_counters()
     tally = Tally()
     deadline = time.monotonic() + SECONDS
-    people = [threading.Thread(target=_person, args=(n, base, sessions[n], ids, deadline, tally), daemon=True)
-              for n in range(USERS)]
+    people = [
+        threading.Thread(target=_person, args=(n, base, sessions[n], ids, deadline, tally), daemon=True)
+        for n in range(USERS)
+    ]
     for person in people:
         person.start()
     for person in people:
@@ -143,8 +166,10 @@ def test_fifty_people_at_once_get_no_5xx_and_every_acknowledged_create_exists_ex
     assert not any(person.is_alive() for person in people), "a person was still waiting long after the end"
     upstream.configure(latency_ms=0)
 
-    summary = (f"{sum(tally.kinds.values())} requests {dict(tally.kinds)} statuses {dict(tally.statuses)}, "
-               f"{len(tally.acknowledged)} creates acknowledged")
+    summary = (
+        f"{sum(tally.kinds.values())} requests {dict(tally.kinds)} statuses {dict(tally.statuses)}, "
+        f"{len(tally.acknowledged)} creates acknowledged"
+    )
     print(summary)
     assert not tally.failures, "\n".join(tally.failures[:30]) + "\n" + summary
     assert tally.kinds["search"] > USERS and tally.kinds["detail"] > USERS and tally.kinds["create"] >= 10, summary

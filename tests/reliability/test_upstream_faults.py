@@ -52,9 +52,17 @@ FAULTS = {
 # A write whose request left us but whose answer never came (or could not be read): outcome unknown.
 UNKNOWN_WRITE = {"timeout", "dropped-connection", "malformed-json"}
 # What the person is told after a failed create (nothing was written).
-WRITE_WORDS = {"connection-refused": UNAVAILABLE, "500": SERVER, "502": SERVER, "503": SERVER,
-               "html-error-page": SERVER, "429": THROTTLED, "429-retry-after": THROTTLED, "409": THROTTLED,
-               "409-retry-after": THROTTLED}
+WRITE_WORDS = {
+    "connection-refused": UNAVAILABLE,
+    "500": SERVER,
+    "502": SERVER,
+    "503": SERVER,
+    "html-error-page": SERVER,
+    "429": THROTTLED,
+    "429-retry-after": THROTTLED,
+    "409": THROTTLED,
+    "409-retry-after": THROTTLED,
+}
 
 
 def closed_port() -> int:
@@ -165,9 +173,7 @@ def _post_token(client, key: str | None = None, **extra):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
 @pytest.mark.parametrize("name", list(FAULTS))
-def test_a_failed_create_is_never_reported_as_done_and_is_sent_exactly_once(
-    ops_client, upstream, inject, name, htmx
-):
+def test_a_failed_create_is_never_reported_as_done_and_is_sent_exactly_once(ops_client, upstream, inject, name, htmx):
     before = _total(upstream, TOKENS_API, CoworkerInvoicePaymentToken_CoworkerInvoice=INVOICE)
     inject(name, path=TOKENS_API, method="POST", count=1)
     response, key = _post_token(ops_client, **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
@@ -211,9 +217,16 @@ def test_a_failed_ledger_confirm_is_never_reported_as_done_and_is_sent_exactly_o
     ops_client, upstream, inject, gbp_invoice, name
 ):
     key = KEY.search(_text(ops_client.get("/ledger-entries/new/"))).group(1)
-    data = {"business_id": gbp_invoice["BusinessId"], "coworker_id": gbp_invoice["CoworkerId"],
-            "coworker_invoice_id": gbp_invoice["Id"], "description": "Fault test", "code": "PAYM",
-            "debit": "0", "credit": "1.00", "submission_key": key}
+    data = {
+        "business_id": gbp_invoice["BusinessId"],
+        "coworker_id": gbp_invoice["CoworkerId"],
+        "coworker_invoice_id": gbp_invoice["Id"],
+        "description": "Fault test",
+        "code": "PAYM",
+        "debit": "0",
+        "credit": "1.00",
+        "submission_key": key,
+    }
     review = ops_client.post("/ledger-entries/new/", {**data, "action": "review"})
     assert review.status_code == 200
     inject(name, path=LEDGER_API, method="POST", count=1)

@@ -57,8 +57,9 @@ def strict_ops_client(db, upstream, signin_throttle_cleared):
     client = Client(enforce_csrf_checks=True)
     page = client.get("/signin/")
     token = page.cookies["csrftoken"].value
-    response = client.post("/signin/", {"email": "ops@sandbox.test", "password": SANDBOX_PASSWORD,
-                                        "csrfmiddlewaretoken": token})
+    response = client.post(
+        "/signin/", {"email": "ops@sandbox.test", "password": SANDBOX_PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert response.status_code == 302
     return client
 
@@ -78,8 +79,10 @@ def test_a_post_with_the_csrf_token_is_accepted(strict_ops_client, upstream):
     token = strict_ops_client.cookies["csrftoken"].value
     form = strict_ops_client.get("/payment-tokens/new/").content.decode()
     key = form.split('name="submission_key" value="')[1].split('"')[0]
-    response = strict_ops_client.post("/payment-tokens/new/", {
-        "coworker_invoice_id": "300001", "token": "csrf-ok", "submission_key": key, "csrfmiddlewaretoken": token})
+    response = strict_ops_client.post(
+        "/payment-tokens/new/",
+        {"coworker_invoice_id": "300001", "token": "csrf-ok", "submission_key": key, "csrfmiddlewaretoken": token},
+    )
     assert response.status_code == 302
 
 
@@ -91,9 +94,22 @@ def test_signout_needs_a_csrf_token(strict_ops_client):
 # --- next ------------------------------------------------------------------------------------------
 
 OFF_SITE = [
-    "//evil.test", "//evil.test/path", "https://evil.test", "http://evil.test/", "/\\evil.test", "\\\\evil.test",
-    "/\\/evil.test", "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,x",
-    "https:evil.test", "///evil.test", "\t//evil.test", "http://testserver@evil.test/", "//evil.test%2f..",
+    "//evil.test",
+    "//evil.test/path",
+    "https://evil.test",
+    "http://evil.test/",
+    "/\\evil.test",
+    "\\\\evil.test",
+    "/\\/evil.test",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,x",
+    "https:evil.test",
+    "///evil.test",
+    "\t//evil.test",
+    "http://testserver@evil.test/",
+    "//evil.test%2f..",
 ]
 
 
@@ -129,8 +145,9 @@ def test_next_on_site_is_honoured(db, upstream, signin_throttle_cleared):
 # --- sign-in throttling ----------------------------------------------------------------------------
 
 
-def test_signin_throttling_holds_per_account_even_for_the_right_password(db, upstream, signin_throttle_cleared,
-                                                                         settings):
+def test_signin_throttling_holds_per_account_even_for_the_right_password(
+    db, upstream, signin_throttle_cleared, settings
+):
     client = Client()
     for _ in range(settings.SIGNIN_MAX_ATTEMPTS):
         assert sign_in(client, password="wrong").status_code == 200
@@ -156,8 +173,10 @@ def test_signin_throttling_holds_per_address_across_accounts(db, upstream, signi
 def test_signin_throttling_ignores_a_forged_forwarded_address(db, upstream, signin_throttle_cleared, settings):
     client = Client()
     for number in range(settings.SIGNIN_MAX_ATTEMPTS):
-        client.post("/signin/", {"email": "ops@sandbox.test", "password": "wrong"},
-                    HTTP_X_FORWARDED_FOR=f"10.0.0.{number}")
-    response = client.post("/signin/", {"email": "ops@sandbox.test", "password": SANDBOX_PASSWORD},
-                           HTTP_X_FORWARDED_FOR="10.9.9.9")
+        client.post(
+            "/signin/", {"email": "ops@sandbox.test", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{number}"
+        )
+    response = client.post(
+        "/signin/", {"email": "ops@sandbox.test", "password": SANDBOX_PASSWORD}, HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
     assert response.status_code == 429

@@ -72,8 +72,11 @@ def test_anonymous_answers_and_error_pages_send_the_strict_policy_too(client, pa
 
 
 def test_not_found_and_refused_pages_send_the_policy(ops_client):
-    for response in (ops_client.get("/payment-tokens/2147483648/"), ops_client.get("/nowhere/"),
-                     ops_client.delete("/payment-tokens/")):
+    for response in (
+        ops_client.get("/payment-tokens/2147483648/"),
+        ops_client.get("/nowhere/"),
+        ops_client.delete("/payment-tokens/"),
+    ):
         assert response.status_code in (404, 405)
         assert_strict_csp(response, str(response.status_code))
 
@@ -117,9 +120,19 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DATABASE_URL", "REDIS_URL", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "DEBUG",
-                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # the browser fixture sets it for Playwright
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECURE_COOKIES",
+            "SECURE_SSL_REDIRECT",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }  # the browser fixture sets it for Playwright
     var = tmp_path_factory.mktemp("prod-var")
     env.update(
         DJANGO_SETTINGS_MODULE="dashboard.settings.production",
@@ -132,15 +145,27 @@ def production_env(tmp_path_factory) -> dict[str, str]:
         LOG_LEVEL="WARNING",
     )
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     return env
 
 
 @pytest.fixture(scope="module")
 def production(production_env) -> dict:
-    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=production_env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=production_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -175,7 +200,13 @@ def test_production_sends_the_strict_policy(production):
 
 
 def test_check_deploy_is_clean_in_production(production_env):
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=production_env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

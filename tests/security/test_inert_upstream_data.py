@@ -25,16 +25,34 @@ RAW = ("<script>alert(", "<img src=x onerror", "<svg onload", "\"'><")
 def hostile(transactional_db, upstream):
     invoice = upstream.api("GET", INVOICES_API, params={"CoworkerInvoice_Paid": "false", "size": 1}).json()
     invoice = invoice["Records"][0]
-    token = upstream.api("POST", TOKENS_API, json={
-        "CoworkerInvoiceId": invoice["Id"], "RegularPaymentProvider": 2, "Token": TOKEN, "Notes": NOTES})
+    token = upstream.api(
+        "POST",
+        TOKENS_API,
+        json={"CoworkerInvoiceId": invoice["Id"], "RegularPaymentProvider": 2, "Token": TOKEN, "Notes": NOTES},
+    )
     assert token.ok, token.text
-    entry = upstream.api("POST", LEDGER_API, json={
-        "BusinessId": invoice["BusinessId"], "CoworkerId": invoice["CoworkerId"], "CoworkerInvoiceId": invoice["Id"],
-        "Description": DESCRIPTION, "Code": CODE, "Debit": 0, "Credit": 1, "Balance": 0})
+    entry = upstream.api(
+        "POST",
+        LEDGER_API,
+        json={
+            "BusinessId": invoice["BusinessId"],
+            "CoworkerId": invoice["CoworkerId"],
+            "CoworkerInvoiceId": invoice["Id"],
+            "Description": DESCRIPTION,
+            "Code": CODE,
+            "Debit": 0,
+            "Credit": 1,
+            "Balance": 0,
+        },
+    )
     assert entry.ok, entry.text
-    return {"invoice": invoice["Id"], "coworker": invoice["CoworkerId"], "business": invoice["BusinessId"],
-            "token": token.json()["Value"]["Id"] if "Value" in token.json() else token.json()["Id"],
-            "entry": entry.json()["Value"]["Id"] if "Value" in entry.json() else entry.json()["Id"]}
+    return {
+        "invoice": invoice["Id"],
+        "coworker": invoice["CoworkerId"],
+        "business": invoice["BusinessId"],
+        "token": token.json()["Value"]["Id"] if "Value" in token.json() else token.json()["Id"],
+        "entry": entry.json()["Value"]["Id"] if "Value" in entry.json() else entry.json()["Id"],
+    }
 
 
 def _assert_inert(response, label: str, *, shows: str | None = None) -> None:
@@ -71,8 +89,10 @@ def test_hostile_upstream_text_renders_inert(ops_client, hostile, page):
 def test_hostile_text_typed_into_a_form_is_inert_in_the_audit_trail(ops_client, hostile):
     form = ops_client.get("/payment-tokens/new/").content.decode()
     key = form.split('name="submission_key" value="')[1].split('"')[0]
-    created = ops_client.post("/payment-tokens/new/", {"coworker_invoice_id": hostile["invoice"], "token": TOKEN,
-                                                       "notes": NOTES, "submission_key": key})
+    created = ops_client.post(
+        "/payment-tokens/new/",
+        {"coworker_invoice_id": hostile["invoice"], "token": TOKEN, "notes": NOTES, "submission_key": key},
+    )
     assert created.status_code == 302
     _assert_inert(ops_client.get(created["Location"]), "created token page", shows="&lt;script&gt;")
     _assert_inert(ops_client.get("/audit/"), "audit trail")
@@ -83,10 +103,13 @@ def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-@pytest.mark.parametrize(("path", "text", "prefix"), [
-    ("/payment-tokens/?coworker_invoice_id={invoice}&export=csv", NOTES, "=1+1"),
-    ("/ledger-entries/?coworker={coworker}&export=csv", DESCRIPTION, "@SUM"),
-])
+@pytest.mark.parametrize(
+    ("path", "text", "prefix"),
+    [
+        ("/payment-tokens/?coworker_invoice_id={invoice}&export=csv", NOTES, "=1+1"),
+        ("/ledger-entries/?coworker={coworker}&export=csv", DESCRIPTION, "@SUM"),
+    ],
+)
 def test_hostile_upstream_text_is_neutralised_in_csv_exports(ops_client, hostile, path, text, prefix):
     response = ops_client.get(path.format(**hostile))
     assert response.status_code == 200 and "text/csv" in response["Content-Type"]
@@ -96,4 +119,4 @@ def test_hostile_upstream_text_is_neutralised_in_csv_exports(ops_client, hostile
     cells = [cell for row in records for cell in row]
     assert f"'{text}" in cells, "a formula-looking cell must be prefixed so spreadsheets show it as text"
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
-    assert TOKEN not in cells and not any("alert(\"tok\")" in cell for cell in cells), "tokens stay masked"
+    assert TOKEN not in cells and not any('alert("tok")' in cell for cell in cells), "tokens stay masked"

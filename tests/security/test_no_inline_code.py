@@ -30,9 +30,13 @@ def _template_problems(text: str) -> list[str]:
     text = re.sub(r"{#.*?#}", "", text, flags=re.S)
     text = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", "", text, flags=re.S)
     problems = []
-    for name, pattern in [("inline <script>", INLINE_SCRIPT), ("on…= handler", HANDLER_ATTRIBUTE),
-                          ("style= attribute", STYLE_ATTRIBUTE), ("<style> element", STYLE_ELEMENT),
-                          ("javascript: URL", JS_URL)]:
+    for name, pattern in [
+        ("inline <script>", INLINE_SCRIPT),
+        ("on…= handler", HANDLER_ATTRIBUTE),
+        ("style= attribute", STYLE_ATTRIBUTE),
+        ("<style> element", STYLE_ELEMENT),
+        ("javascript: URL", JS_URL),
+    ]:
         for match in pattern.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
             problems.append(f"line {line}: {name}: {match.group(0).strip()[:60]}")
@@ -61,18 +65,31 @@ def test_html_built_in_python_has_no_inline_scripts_handlers_or_styles():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("snippet", [
-    "<script>alert(1)</script>", '<button onclick="go()">', '<div style="color:red">', "<style>p{}</style>",
-    '<a href="javascript:void(0)">', "<svg onload=x>",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "<script>alert(1)</script>",
+        '<button onclick="go()">',
+        '<div style="color:red">',
+        "<style>p{}</style>",
+        '<a href="javascript:void(0)">',
+        "<svg onload=x>",
+    ],
+)
 def test_the_template_scan_finds_inline_code(snippet):
     assert _template_problems(snippet)
 
 
-@pytest.mark.parametrize("snippet", [
-    '<script src="/static/js/app.js" defer></script>', '<rect fill="red" stroke-width="2">',
-    '<button data-copy="x" hx-on-not-used="">', "<p>Written on 1 May</p>", '<input name="monday">',
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        '<script src="/static/js/app.js" defer></script>',
+        '<rect fill="red" stroke-width="2">',
+        '<button data-copy="x" hx-on-not-used="">',
+        "<p>Written on 1 May</p>",
+        '<input name="monday">',
+    ],
+)
 def test_the_template_scan_allows_external_scripts_and_svg_presentation_attributes(snippet):
     assert not _template_problems(snippet)
 
@@ -94,7 +111,8 @@ class InlineFinder(HTMLParser):
             if name == "style":
                 self.problems.append(f"<{tag} style=…>")
             if name in {"href", "src", "action", "formaction"} and (value or "").strip().lower().startswith(
-                    "javascript:"):
+                "javascript:"
+            ):
                 self.problems.append(f"<{tag} {name}=javascript:…>")
 
 

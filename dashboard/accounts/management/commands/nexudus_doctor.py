@@ -25,8 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", help="your Nexudus email (prompted when missing)")
-        parser.add_argument("--password-stdin", action="store_true",
-                            help="read the password (and a 2FA code on the next line, if asked) from stdin")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password (and a 2FA code on the next line, if asked) from stdin",
+        )
         parser.add_argument("--totp", help="the current 2FA code, when your account has 2FA")
         parser.add_argument("--url", help="Nexudus base URL (default NEXUDUS_API_URL)")
 

@@ -77,8 +77,10 @@ class Command(BaseCommand):
         return process
 
     def _start_dashboard(self, addr: str) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
-                                                                        "dashboard.settings.base")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dashboard.settings.base"),
+        }
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", addr, "--noreload"],
             cwd=settings.BASE_DIR,
@@ -90,10 +92,13 @@ class Command(BaseCommand):
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
         """The background worker (bank statement imports), stopped with the rest on Ctrl-C."""
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
-                                                                        "dashboard.settings.base")}
-        return subprocess.Popen([sys.executable, "manage.py", "statements_worker"], cwd=settings.BASE_DIR, env=env,
-                                start_new_session=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "dashboard.settings.base"),
+        }
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "statements_worker"], cwd=settings.BASE_DIR, env=env, start_new_session=True
+        )
 
     def _wait_for(self, url: str, process: subprocess.Popen[bytes], name: str, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
