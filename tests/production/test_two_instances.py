@@ -122,10 +122,12 @@ def test_a_session_started_on_one_instance_works_on_the_other_and_ends_on_both(b
 
 def test_concurrent_requests_with_an_expired_token_on_both_instances_refresh_it_once(both, upstream):
     first, second = both
-    upstream.configure(token_lifetime_s=2)
+    # Long enough that the refreshed token outlives all eight page loads (three upstream reads each on a
+    # loaded 2-core machine), short enough to wait out: a second refresh then means a real race.
+    upstream.configure(token_lifetime_s=6)
     browser = requests.Session()
     _sign_in(browser, first)
-    time.sleep(2.3)  # the access token has expired; every request below finds it so
+    time.sleep(6.3)  # the access token has expired; every request below finds it so
     upstream.reset_counters()
 
     start, results = threading.Barrier(8), []
@@ -144,7 +146,10 @@ def test_concurrent_requests_with_an_expired_token_on_both_instances_refresh_it_
     assert [_is_signed_in_page(r) for r in results] == [True] * 8
     counters = upstream.counters()
     assert counters["grants"]["refresh_token"] == 1
+    # Each page: the search, then one batch read of its tokens and one of their invoices; none repeated.
     assert counters["by_endpoint"].get(f"GET {TOKENS_API}") == 8
+    assert counters["by_endpoint"].get(f"GET {TOKENS_API}?id=[]") == 8
+    assert counters["by_endpoint"].get("GET /api/billing/coworkerinvoices?id=[]") == 8
 
 
 def test_a_form_submitted_to_one_instance_and_resubmitted_to_the_other_creates_one_record(both, upstream):
