@@ -53,6 +53,10 @@ class Sandbox:
         self.counters = Counters()
         self.throttle = Throttle()
         self.reset_lock = threading.Lock()
+        # Bumped by every reset: a request still sleeping (latency, a "timeout" fault) when the sandbox is
+        # reset belongs to the data before it, so it is dropped instead of writing into the fresh seed
+        # (a test's slow write would otherwise land in the next test's data).
+        self.generation = 0
 
     def reset(self) -> None:
         """Seed data, default config, no faults, zero counters, empty throttle windows."""
@@ -62,6 +66,7 @@ class Sandbox:
             self.faults.clear()
             self.counters.reset()
             self.throttle.reset()
+            self.generation += 1
 
     # --- the request pipeline ------------------------------------------------------------------------
 
@@ -70,7 +75,7 @@ class Sandbox:
             return controls.handle(self, request)
         if not request.path.startswith("/api/"):
             return json_response(404, NOT_FOUND)
-        config = self.config
+        config, generation = self.config, self.generation
         if config.latency_ms:
             time.sleep(config.latency_ms / 1000)
         fault = self.faults.take(request.method, request.path)
@@ -79,6 +84,8 @@ class Sandbox:
             response = self._fault(fault)
             if response is not None:
                 return response
+        if generation != self.generation:  # reset while this request slept: it belongs to the old data
+            return Response(0, drop=True)
         if request.path.rstrip("/") == "/api/token":
             return self._token(request, config)
         if identity is None:

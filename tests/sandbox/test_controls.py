@@ -158,6 +158,21 @@ def test_reset_restores_data_and_config(sb, api: Api) -> None:
     assert requests.get(f"{sb.url}/_sandbox/faults").json() == []
 
 
+def test_a_write_still_in_flight_when_the_sandbox_is_reset_never_lands_in_the_fresh_data(sb, api: Api) -> None:
+    """A slow write of one test must not appear in the next test's seed (a flaky failure seen in CI)."""
+    sb.fault("timeout", delay_ms=800, path=TOKENS, method="POST")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(api.post, TOKENS, {"CoworkerInvoiceId": 300001, "Token": "pm_before_reset"})
+        time.sleep(0.3)
+        sb.reset()
+        with pytest.raises(requests.ConnectionError):
+            slow.result()
+    assert api.search(TOKENS, CoworkerInvoicePaymentToken_Token="pm_before_reset")["TotalItems"] == 0
+    # A write sent after the reset is served as usual.
+    assert api.post(TOKENS, {"CoworkerInvoiceId": 300001, "Token": "pm_after_reset"}).status_code == 200
+    assert api.search(TOKENS, CoworkerInvoicePaymentToken_Token="pm_after_reset")["TotalItems"] == 1
+
+
 def test_config_rejects_bad_values(sb) -> None:
     for payload in ({"throttle_status": 418}, {"role_error_status": 500}, {"nope": 1}, {"latency_ms": -1}):
         assert requests.post(f"{sb.url}/_sandbox/config", json=payload).status_code == 400
