@@ -42,6 +42,9 @@ class BenchConfig:
     warmup_s: float
     saturation_s: float
     open_rate_per_user: float  # requests per second per user in the open-loop runs
+    paced_rate_per_user: float  # the realistic load: an agent's page every 5 s
+    window_paced_s: float  # measured window of a realistic-load run
+    capacity_step_s: float  # measured window of each step of the capacity ramp
     probe_count: int  # direct upstream requests timed per scenario
     export_rows: int
     profile_s: float
@@ -69,6 +72,9 @@ def load() -> BenchConfig:
         warmup_s=_env_float("BENCH_WARMUP", 0.5 if quick else 1.0),
         saturation_s=_env_float("BENCH_SATURATION", 4.0 if quick else 12.0),
         open_rate_per_user=_env_float("BENCH_RATE_PER_USER", 1.0),
+        paced_rate_per_user=_env_float("BENCH_PACED_RATE_PER_USER", 0.2),
+        window_paced_s=_env_float("BENCH_WINDOW_PACED", 4.0 if quick else 8.0),
+        capacity_step_s=_env_float("BENCH_CAPACITY_STEP", 2.0 if quick else 4.0),
         probe_count=_env_int("BENCH_PROBES", 10 if quick else 30),
         export_rows=_env_int("BENCH_EXPORT_ROWS", 20_000),
         profile_s=_env_float("BENCH_PROFILE", 4.0 if quick else 10.0),

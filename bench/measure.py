@@ -82,7 +82,8 @@ def to_result(
         latency_ms=latency_ms,
         mode=mode,
         kind=scenario.kind,
-        one_upstream=scenario.one_upstream,
+        upstream_calls=scenario.upstream_calls,
+        round_trips=scenario.round_trips,
         latency=summarise(run.latencies),
         window_s=run.window_s,
         operations=run.operations,
@@ -129,7 +130,11 @@ def many_users_open(
     upstream: LatencySummary | None,
     warmup_s: float,
     window_s: float,
+    mode: str = "open",
 ) -> ScenarioResult:
+    """`users` each sending ~`rate` operations a second (Poisson). `mode` names the load in the results:
+    "open" (~1 page a second each), "paced" (the realistic load, a page every 5 s) or "ramp-N" (a step of
+    the capacity ramp, N pages a second in all)."""
     run, counters, cpu = _measured(
         harness,
         scenario,
@@ -140,7 +145,7 @@ def many_users_open(
         scenario,
         users=users,
         latency_ms=latency_ms,
-        mode="open",
+        mode=mode,
         run=run,
         counters=counters,
         cpu=cpu,
@@ -184,6 +189,7 @@ def skipped(scenario: Scenario, *, users: int, latency_ms: int, mode: str, statu
         latency_ms=latency_ms,
         mode=mode,
         kind=scenario.kind,
-        one_upstream=scenario.one_upstream,
+        upstream_calls=scenario.upstream_calls,
+        round_trips=scenario.round_trips,
         status=status,
     )

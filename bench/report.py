@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import statements
+from . import statements, targets
 from .results import Check, ScenarioResult
 from .scenarios import LOCK_CONTENDED_KEY, LOCK_FREE_KEY
 
@@ -28,6 +28,7 @@ COLUMNS = (
     "up p50",
     "ratio",
     "added",
+    "cpu/page",
 )
 
 
@@ -50,6 +51,7 @@ def scenario_row(r: ScenarioResult) -> tuple[str, ...]:
         _fmt(r.upstream.p50 if r.upstream else None),
         _fmt(r.ratio_p50, 2),
         _fmt(r.added_p50_ms),
+        _fmt(r.cpu_ms_per_page),
     )
 
 
@@ -89,6 +91,19 @@ def cpu_lines(results: Sequence[ScenarioResult], cpus: int) -> list[str]:
     return lines
 
 
+def capacity_line(capacity: dict[str, Any]) -> str:
+    steps = ", ".join(
+        f"{mode.split('-')[1]}/s p99 {'-' if p99 is None else f'{p99:.0f}'} ms{f' ({errors} errors)' if errors else ''}"
+        for mode, p99, errors in capacity["steps"]
+    )
+    bound = "" if capacity["ceiling_reached"] else " (the ramp's top step still held)"
+    return (
+        f"Capacity: {capacity['pages_per_s_per_core']:.0f} pages/s per core ({capacity['pages_per_s']} pages/s in all) "
+        f"of {capacity['key']} at {capacity['latency_ms']} ms upstream with p99 ≤ 2 × the upstream floor{bound}; "
+        f"ramp: {steps}"
+    )
+
+
 def lock_lines(results: Sequence[ScenarioResult]) -> list[str]:
     """The ledger lock's cost on a create: p50 with writers on different customers (uncontended) and with
     every writer on one customer (contended), per users and latency."""
@@ -119,6 +134,9 @@ def console_report(results: Sequence[ScenarioResult], checks: Sequence[Check], e
         "Targets",
         render_table(("target", "figure", "limit", "verdict"), check_rows(checks)),
     ]
+    capacity = targets.capacity(results, extras.get("meta", {}).get("cpus") or 1)
+    if capacity:
+        parts += ["", capacity_line(capacity)]
     lock = lock_lines(results)
     if lock:
         parts += ["", "Ledger write lock: the cost on a ledger create, without and with contention", *lock]

@@ -20,7 +20,8 @@ class ScenarioResult:
     latency_ms: int
     mode: str  # "closed" (no think time) or "open" (~1 request a second per user)
     kind: str = ""  # search | detail | invoice | customer | create
-    one_upstream: bool = False  # target: exactly one upstream request per page
+    upstream_calls: int = 0  # target: exactly this many upstream requests per page (0: not judged)
+    round_trips: int = 1  # sequential upstream round trips a page needs: its upstream floor
     status: str = "ok"  # or "skipped: page missing", "failed: ..."
     latency: LatencySummary | None = None
     window_s: float = 0.0
@@ -49,14 +50,34 @@ class ScenarioResult:
         return per_unit(self.upstream_requests, self.operations)
 
     @property
+    def upstream_floor_ms(self) -> float | None:
+        """What Nexudus alone makes a page wait: one direct request's p50 per sequential round trip."""
+        return self.upstream.p50 * self.round_trips if self.upstream else None
+
+    @property
     def ratio_p50(self) -> float | None:
-        return ratio(self.latency.p50 if self.latency else None, self.upstream.p50 if self.upstream else None)
+        return ratio(self.latency.p50 if self.latency else None, self.upstream_floor_ms)
 
     @property
     def added_p50_ms(self) -> float | None:
-        if self.latency is None or self.upstream is None:
+        floor = self.upstream_floor_ms
+        if self.latency is None or floor is None:
             return None
-        return self.latency.p50 - self.upstream.p50
+        return self.latency.p50 - floor
+
+    @property
+    def cpu_ms_per_page(self) -> float | None:
+        """The dashboard's CPU (gunicorn master + workers, user + system) per operation: for a create, all
+        the requests of its flow together. Warm-up is on both sides of the division."""
+        seconds = self.cpu_s.get("dashboard")
+        return None if seconds is None or not self.operations else seconds * 1000 / self.operations
+
+    @property
+    def new_connections_per_1000(self) -> float | None:
+        """New upstream TCP connections per 1,000 operations of the window (warm-up included)."""
+        if self.new_connections is None or not self.operations:
+            return None
+        return self.new_connections * 1000 / self.operations
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +103,8 @@ class ScenarioResult:
             "ratio_p50": _round(self.ratio_p50, 3),
             "added_p50_ms": _round(self.added_p50_ms, 2),
             "cpu_s": self.cpu_s,
+            "cpu_ms_per_page": _round(self.cpu_ms_per_page, 2),
+            "round_trips": self.round_trips,
             "wall_s": self.wall_s,
             "notes": self.notes,
         }

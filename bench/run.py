@@ -47,7 +47,13 @@ class Run:
         self.config = config
         self.started = time.monotonic()
         self.results: list[ScenarioResult] = []
-        self.extras: dict[str, Any] = {"worker_threads": config.worker_threads, "export": []}
+        self.extras: dict[str, Any] = {
+            "worker_threads": config.worker_threads,
+            # settings.NEXUDUS_POOL_SIZE's default: a connection per request thread and per fan-out thread
+            # (LOOKUP_THREADS = 2 per request thread), in each worker.
+            "upstream_pool": config.workers * config.threads * 3,
+            "export": [],
+        }
 
     @property
     def elapsed(self) -> float:
@@ -102,6 +108,9 @@ class Run:
                     window_s=c.window_many_s,
                 )
             )
+        if latency_ms == targets.PACED_LATENCY_MS:
+            self.paced(harness, [s for s in scenarios if s.key in floors], floors, latency_ms)
+            self.capacity(harness, next(s for s in scenarios if s.key == targets.SATURATION_KEY), floors, latency_ms)
         saturating = next(s for s in scenarios if s.key == targets.SATURATION_KEY)
         if saturating.key in floors and not self.out_of_time():
             log(f"{latency_ms} ms, {c.users} users closed loop (saturation): {saturating.key}")
@@ -116,6 +125,60 @@ class Run:
                     window_s=c.saturation_s,
                 )
             )
+
+    def paced(
+        self,
+        harness: measure.Harness,
+        scenarios: list[Scenario],
+        floors: dict[str, LatencySummary | None],
+        latency_ms: int,
+    ) -> None:
+        """The realistic load: every user one page every 5 s (a create flow's requests spread likewise)."""
+        c = self.config
+        for s in scenarios:
+            if s.key in targets.NOT_PACED or self.out_of_time():
+                continue
+            log(f"{latency_ms} ms, {c.users} users, a page every {1 / c.paced_rate_per_user:.0f} s: {s.key}")
+            self.results.append(
+                measure.many_users_open(
+                    harness,
+                    s,
+                    users=c.users,
+                    latency_ms=latency_ms,
+                    rate=c.paced_rate_per_user / s.requests_per_op,
+                    upstream=floors[s.key],
+                    warmup_s=c.warmup_s,
+                    window_s=c.window_paced_s,
+                    mode="paced",
+                )
+            )
+
+    def capacity(
+        self, harness: measure.Harness, scenario: Scenario, floors: dict[str, LatencySummary | None], latency_ms: int
+    ) -> None:
+        """A ramp of open-loop load on one page, RAMP_RATES pages a second in all, until p99 passes
+        2 × its upstream floor or a request fails: the last rate that held, per core, is the capacity."""
+        c = self.config
+        if scenario.key not in floors:
+            return
+        for rate in targets.RAMP_RATES:
+            if self.out_of_time():
+                return
+            log(f"{latency_ms} ms, capacity ramp: {scenario.key} at {rate} pages/s")
+            result = measure.many_users_open(
+                harness,
+                scenario,
+                users=c.users,
+                latency_ms=latency_ms,
+                rate=rate / c.users,
+                upstream=floors[scenario.key],
+                warmup_s=c.warmup_s,
+                window_s=c.capacity_step_s,
+                mode=f"ramp-{rate}",
+            )
+            self.results.append(result)
+            if not targets.holds(result):
+                return
 
     # --- one-off measurements -------------------------------------------------------------------------
 

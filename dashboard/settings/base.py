@@ -193,13 +193,16 @@ NEXUDUS_CONNECT_TIMEOUT = env_float("NEXUDUS_CONNECT_TIMEOUT", 3.05)
 NEXUDUS_READ_TIMEOUT = env_float("NEXUDUS_READ_TIMEOUT", 15.0)
 # Total time a person may be kept waiting by automatic retries of a read (Retry-After included).
 NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
-# Upstream connections per process. Each gunicorn worker thread waits on at most one Nexudus call at a
-# time, and fan-out calls (LOOKUP_THREADS, below) borrow from the same pool: with the pool the size of the
-# worker's threads and blocking (NEXUDUS_POOL_BLOCK), a process never holds more connections than it has
-# request threads, so an instance opens at most GUNICORN_WORKERS x GUNICORN_THREADS connections in its
-# life (they are kept alive and reused); a call finding all of them busy waits for one instead of opening
-# a throwaway connection (the TCP handshake, and TLS in production, on every burst).
-NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", os.environ.get("GUNICORN_THREADS", "8")))
+# Upstream connections per process, sized for the fan-out: every thread that can be waiting on Nexudus at
+# once (each gunicorn request thread, and each fan-out thread of LOOKUP_THREADS, below) has a connection of
+# its own, so a page's second and third reads never queue behind other pages for a connection. (Capping it
+# at the request threads served no one: what Nexudus limits is the request rate, which the per-person budget
+# governs, not the connections.) They are kept alive and reused: an instance opens them once, not per burst.
+# pool_block (NEXUDUS_POOL_BLOCK) stays as a guard: a call finding all busy waits instead of opening a
+# throwaway connection, which with this size cannot happen.
+_REQUEST_THREADS = int(os.environ.get("GUNICORN_THREADS", "8"))
+LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", str(2 * _REQUEST_THREADS)))
+NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", str(_REQUEST_THREADS + LOOKUP_THREADS)))
 NEXUDUS_POOL_BLOCK = env_bool("NEXUDUS_POOL_BLOCK", True)
 # Refresh the access token this many seconds before Nexudus says it expires.
 # The `dir` value Nexudus reads as ascending: the docs disagree (1 ascending / -1 descending on one page;
@@ -246,11 +249,11 @@ EXPORT_PAGE_SIZE = int(os.environ.get("EXPORT_PAGE_SIZE", "1000"))
 EXPORT_RETRIES = int(os.environ.get("EXPORT_RETRIES", "3"))
 # Fan-out threads per process: they run the 2nd and 3rd reads of a page that needs several at once (invoice
 # lookup, customer ledger, a ledger entry's review) and an export's next page. They only wait on Nexudus,
-# on connections of the same pool (NEXUDUS_POOL_SIZE, blocking), so they add threads, never connections.
+# on connections of the same pool (NEXUDUS_POOL_SIZE), which has one for each of them.
 # Two per request thread: every request thread can have its page's other two reads in flight; fewer, and
 # at 100 ms upstream latency the fan-out tasks themselves queue (measured: 4 threads gave an invoice
 # lookup p99 of 6 s at 50 users).
-LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", str(2 * int(os.environ.get("GUNICORN_THREADS", "8")))))
+# (LOOKUP_THREADS is set with NEXUDUS_POOL_SIZE, above.)
 
 # Largest page size the tables offer; Nexudus documents at most 1000 per page.
 TABLE_PAGE_SIZES = (25, 50, 100)

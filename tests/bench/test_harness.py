@@ -31,6 +31,9 @@ def result(
     window_s: float = 2.0,
     errors: int = 0,
     kind: str = "search",
+    round_trips: int = 1,
+    cpu_s: float | None = None,
+    new_connections: int | None = None,
 ) -> ScenarioResult:
     return ScenarioResult(
         key=key,
@@ -39,7 +42,10 @@ def result(
         latency_ms=latency_ms,
         mode=mode,
         kind=kind,
-        one_upstream=kind in {"search", "detail"},
+        upstream_calls=1 if kind in {"search", "detail"} else 0,
+        round_trips=round_trips,
+        cpu_s={} if cpu_s is None else {"dashboard": cpu_s, "sandbox": 0.1},
+        new_connections=new_connections,
         latency=summary(p50, p99=p99, count=ops),
         window_s=window_s,
         operations=ops,
@@ -120,7 +126,51 @@ class TestChecks:
         )
         verdicts = {c.name.split(",")[0]: c.verdict for c in checks}
         assert verdicts["upstream requests per page"] == "MISS"
-        assert verdicts["new upstream TCP connections (whole run)"] == "MISS"
+        checks = targets.upstream_checks(
+            [result(upstream_requests=10)], {"upstream_pool": 48, "upstream_connections": 49}
+        )
+        verdicts = {c.name.split(",")[0]: c.verdict for c in checks}
+        assert verdicts["upstream requests per page"] == "PASS"
+        assert verdicts["new upstream TCP connections (whole run) ≤ the pools"] == "MISS"
+
+    def test_cpu_per_page_is_the_dashboards_cpu_over_every_operation(self):
+        r = result(latency_ms=0, ops=200, cpu_s=1.0)
+        assert r.cpu_ms_per_page == pytest.approx(5.0)
+        assert result(ops=0, cpu_s=1.0).cpu_ms_per_page is None
+        checks = {
+            c.name: c for c in targets.cpu_checks([r, result("ledger_search_100", latency_ms=0, ops=100, cpu_s=1.2)])
+        }
+        assert checks["CPU per page, token_search_25, 1 user, 0 ms"].verdict == "PASS"
+        assert checks["CPU per page, ledger_search_100, 1 user, 0 ms"].verdict == "MISS"  # 12 ms > 10 ms
+
+    def test_a_page_of_two_round_trips_is_judged_against_two(self):
+        r = result(p50=230.0, upstream_p50=100.0, round_trips=2)
+        assert r.upstream_floor_ms == 200.0 and r.ratio_p50 == pytest.approx(1.15) and r.added_p50_ms == 30.0
+
+    def test_paced_load_is_held_to_1_3_and_open_load_to_2(self):
+        paced = result(users=50, mode="paced", p50=110.0, p99=140.0)
+        loaded = result(users=50, mode="open", p50=110.0, p99=190.0)
+        checks = {c.name: c.verdict for c in targets.load_checks([paced, loaded], {})}
+        assert checks["p99 / upstream floor, token_search_25@50u/100ms/paced"] == "MISS"  # 1.4 > 1.3
+        assert checks["p99 / upstream floor, token_search_25@50u/100ms/open"] == "PASS"  # 1.9 <= 2
+
+    def test_new_connections_after_warm_up_leave_out_the_first_many_user_window(self):
+        first = result(users=50, ops=500, new_connections=40)
+        later = [result(users=50, ops=500, new_connections=0), result(users=50, ops=500, new_connections=1)]
+        assert targets.warm_connections([first, *later]) == pytest.approx(1.0)
+        assert targets.warm_connections([first]) is None
+
+    def test_capacity_is_the_last_ramp_step_that_held(self):
+        steps = [
+            result(users=50, mode="ramp-25", p99=150.0),
+            result(users=50, mode="ramp-50", p99=180.0),
+            result(users=50, mode="ramp-75", p99=450.0),
+        ]
+        found = targets.capacity(steps, cpus=2)
+        assert found is not None and found["pages_per_s"] == 50 and found["pages_per_s_per_core"] == 25
+        assert "25 pages/s per core" in report.capacity_line(found)
+        failing = targets.capacity([result(users=50, mode="ramp-25", p99=150.0, errors=1)], cpus=2)
+        assert failing is not None and failing["pages_per_s"] == 0
 
     def test_saturation_uses_the_lower_ceiling(self):
         cpu_bound = result(users=50, latency_ms=0, p50=500.0, upstream_p50=2.0, ops=400, window_s=10.0)  # 40 req/s

@@ -360,3 +360,12 @@ def test_request_id_is_cleaned_before_it_reaches_header_and_log(nexudus, tokens,
 
     assert nexudus.calls[0].request.headers["X-Request-Id"] == "abc-123scriptstatus=200"
     assert "request_id=abc-123scriptstatus=200" in caplog.text
+
+
+def test_the_pool_has_a_connection_for_every_thread_that_can_wait_on_nexudus(settings):
+    """Sized for the fan-out: a page's 2nd and 3rd reads never queue for a connection (issue 20)."""
+    import os
+
+    request_threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+    assert settings.NEXUDUS_POOL_SIZE >= request_threads + settings.LOOKUP_THREADS
+    assert settings.LOOKUP_THREADS >= 2 * request_threads
