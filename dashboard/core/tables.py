@@ -165,3 +165,4 @@ class NexudusTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships 
         from .table_body import compact_tbody
 
         return compact_tbody(self)
+
