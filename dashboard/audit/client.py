@@ -6,7 +6,8 @@ asked (secrets masked) and what came back; the exception, if any, is re-raised u
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dashboard.nexudus.client import NexudusClient
@@ -43,14 +44,23 @@ def outcome_of(error: BaseException) -> str:
 
 class AuditedClient(NexudusClient):
     """A `NexudusClient` for `user` whose creates, updates and deletes are audited. Every call goes to
-    the wrapped client (it owns the token, session and budget), so this holds no client state of its own;
-    tests/audit/test_audit.py checks that it answers for every public method of `NexudusClient`."""
+    the wrapped client (it owns the token, session and budget), so this holds no client state of its own,
+    only what it files (`note`, see `noted`); tests/audit/test_audit.py checks that it answers for every
+    public method of `NexudusClient`."""
 
-    def __init__(self, client: NexudusClient, user: Any, request_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: NexudusClient,
+        user: Any,
+        request_id: str | None = None,
+        note: Mapping[str, Any] | None = None,
+    ) -> None:
         # Not NexudusClient.__init__: nothing of the base is used, every method below delegates.
         self.wrapped = client
         self.user = user
         self.request_id = request_id
+        #: Filed with each write's request beside what was sent (see `noted`).
+        self.note: Mapping[str, Any] = dict(note or {})
 
     def prepare(self) -> None:
         self.wrapped.prepare()
@@ -148,6 +158,9 @@ class AuditedClient(NexudusClient):
     def _record(
         self, verb: str, resource: str, record_id: int | None, summary: Any, outcome: str, answer: dict
     ) -> None:
+        if self.note:
+            fields = summary if isinstance(summary, Mapping) else _fields(summary)
+            summary = {**fields, **self.note}
         record(
             user=self.user,
             action=verb,
@@ -158,3 +171,17 @@ class AuditedClient(NexudusClient):
             answer_summary=answer,
             request_id=self.request_id,
         )
+
+
+def _fields(draft: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(draft) and not isinstance(draft, type):
+        return {field.name: getattr(draft, field.name) for field in dataclasses.fields(draft)}
+    return {"request": draft}
+
+
+def noted(client: NexudusClient, **note: Any) -> NexudusClient:
+    """`client`, whose writes also file `note` in their audit request, e.g. `before=` the record as read just
+    before changing it (the history then says what it was). A client that is not audited is returned as is."""
+    if not isinstance(client, AuditedClient):
+        return client
+    return AuditedClient(client.wrapped, client.user, client.request_id, note={**client.note, **note})

@@ -29,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 # Never stored, not even masked.
 _DROPPED_KEYS = ("password", "secret", "totp", "pending", "authorization", "access_token", "refresh_token")
-_MAX_TEXT = 500
+# The longest text the dashboard sends (a token's notes): cut shorter, a change past the cut would read as
+# no change in the record's history.
+_MAX_TEXT = 2000
 _MAX_ITEMS = 50
 
 

@@ -10,6 +10,7 @@ from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import ago, long_text
 
 from .models import AuditRecord
+from .wording import answer_words, request_words
 
 DETAIL_URLS = {
     "payment_token": "payment_tokens:detail",
@@ -27,61 +28,6 @@ def record_url(resource: str, record_id: int | None) -> str | None:
         return reverse(name, args=[record_id])
     except NoReverseMatch:
         return None
-
-
-def answer_words(record: AuditRecord) -> str:
-    """What Nexudus answered, in one line."""
-    answer = record.answer_summary or {}
-    if record.action == AuditRecord.Action.EXPORT:
-        rows = answer.get("rows")
-        text = f"{rows:,} rows" if isinstance(rows, int) else ""
-        return f"{text}{'; ' if text and answer.get('stopped') else ''}{answer.get('stopped', '')}"
-    if answer.get("errors"):
-        return "; ".join(
-            f"{e.get('property') or e.get('field') or 'Record'}: {e.get('message')}" for e in answer["errors"]
-        )
-    if answer.get("id") is not None and record.outcome == AuditRecord.Outcome.SUCCESS:
-        return f"Id {answer['id']}"
-    return answer.get("message") or answer.get("reason") or ""
-
-
-#: Query and body fields as people say them; others lose their underscores ("created_from" → "created from").
-FIELD_WORDS = {
-    "coworker_full_name": "customer",
-    "coworker_id": "customer id",
-    "coworker": "customer",
-    "business_name": "business",
-    "business_id": "business id",
-    "coworker_invoice_id": "invoice id",
-    "invoice_number": "invoice",
-    "payment_gateway": "gateway",
-}
-#: Paging and sorting say nothing about what was asked for.
-_PAGING = {"page", "size", "order_by", "descending"}
-_PLURALS = {"payment_token": "payment tokens", "ledger_entry": "ledger entries"}
-
-
-def _field_words(values: dict) -> str:
-    parts = []
-    for key, value in values.items():
-        if key in _PAGING or value in (None, "", [], {}):
-            continue
-        shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        parts.append(f"{FIELD_WORDS.get(key, key.replace('_', ' '))} {shown}")
-    return ", ".join(parts)
-
-
-def request_words(record: AuditRecord) -> str:
-    """What was asked, in words: "Exported ledger entries: business Canal Works, code PAYM"."""
-    summary = record.request_summary or {}
-    if not isinstance(summary, dict):
-        return str(summary)
-    if record.action == AuditRecord.Action.EXPORT:
-        what = _PLURALS.get(record.resource, record.resource.replace("_", " "))
-        filters = summary.get("filters")
-        words = _field_words(filters) if isinstance(filters, dict) else ""
-        return f"Exported {what}: {words}" if words else f"Exported all {what}"
-    return _field_words(summary)
 
 
 def _preview(text: str) -> str:

@@ -234,7 +234,7 @@ def payment_token_edit_view(request: HttpRequest, token_id: int) -> HttpResponse
         # send() is not called), or a change nobody made (refused, nothing sent).
         if not changes:
             raise NexudusValidationError(NOTHING_CHANGED)
-        return payment_token_update(client=client, token_id=token_id, draft=draft)
+        return payment_token_update(client=client, token_id=token_id, draft=draft, before=token)
 
     outcome = submit_once(
         user=request.user,
@@ -282,7 +282,7 @@ def payment_token_delete_view(request: HttpRequest, token_id: int) -> HttpRespon
         user=request.user,
         key=form.cleaned_data["submission_key"],
         purpose=f"payment_tokens:delete:{token_id}",
-        send=lambda: payment_token_delete(client=client, token_id=token_id),
+        send=lambda: payment_token_delete(client=client, token_id=token_id, before=token),
         link=lambda result: (_search_by_invoice_url(token.coworker_invoice_id), f"Payment token {token_id}"),
     )
     if outcome.succeeded:

@@ -215,11 +215,12 @@ def test_a_detail_page_shows_the_dashboard_history_of_its_record(ops_client, age
     request = RequestFactory().get("/payment-tokens/700001/")
     request.user = user("ops@sandbox.test")
     html = template.render(Context({"request": request}))
-    assert "Dashboard history" in html and html.count("Id 700001") == 1  # own records only
+    assert "Dashboard history" in html and html.count("created it") == 1  # own records only
+    assert "agent@sandbox.test" not in html
     make_admin("ops@sandbox.test")
     request.user = user("ops@sandbox.test")  # fresh permission cache
     html = template.render(Context({"request": request}))
-    assert html.count("Id 700001") == 2 and "700999" not in html
+    assert html.count("created it") == 2 and "agent@sandbox.test</span> created it" in html
 
 
 def test_the_audit_admin_command_grants_and_revokes_seeing_everyone(ops_client):
@@ -248,6 +249,29 @@ def test_a_write_is_never_reported_failed_because_its_audit_row_could_not_be_sto
     monkeypatch.setattr(AuditRecord.objects, "create", broken_create)
     client = AuditedClient(Saves(), user("ops@sandbox.test"))
     assert client.create_payment_token(PaymentTokenDraft(coworker_invoice_id=1)).id == 42
+
+
+def test_a_noted_client_files_the_note_beside_the_request_and_the_original_stays_unnoted(ops_client):
+    from dashboard.audit.client import noted
+    from dashboard.nexudus.records import WriteResult
+
+    class Saves:
+        def update_payment_token(self, token_id, draft):
+            return WriteResult(id=token_id, message="Updated")
+
+    client = AuditedClient(Saves(), user("ops@sandbox.test"))
+    before = {"notes": "old", "token": "pm_raw_secret_1234", "provider": None}
+    noted(client, before=before).update_payment_token(7, PaymentTokenDraft(coworker_invoice_id=1, notes="new"))
+    client.update_payment_token(7, PaymentTokenDraft(coworker_invoice_id=1, notes="again"))
+    first, second = AuditRecord.objects.filter(action="update").order_by("id")
+    assert first.request_summary == {
+        "coworker_invoice_id": 1,
+        "notes": "new",
+        "before": {"notes": "old", "token": "••••••••1234"},  # a raw token string is masked when filed
+    }
+    assert second.request_summary == {"coworker_invoice_id": 1, "notes": "again"}
+    plain = Saves()
+    assert noted(plain, before=before) is plain  # a client that is not audited is left as it is
 
 
 def test_the_audited_client_answers_for_every_public_method_of_the_client():

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.ledger.helpers import LEDGER_API, api_page, unpaid_invoice
@@ -287,9 +288,31 @@ def test_token_edit_and_delete_through_confirm_steps_with_their_history(
     expect(page.locator(".token-changes")).to_contain_text("from “Stripe” to “Bank Transfer”")
     page.get_by_role("button", name="Save the change in Nexudus").click()
     expect(page.locator("#messages")).to_contain_text("was changed")
-    expect(page.locator(".dashboard-history")).to_contain_text("Update")
+    # The history tells the change with the values before and after, not just "Update".
+    expect(page.locator(".dashboard-history li").first).to_contain_text(
+        "admin@sandbox.test changed the payment provider from Stripe to Bank Transfer"
+        " and the notes from (none) to “It was a bank transfer”"
+    )
     expect(page.locator(".dashboard-history")).not_to_contain_text("pm_browser_edit_1")
     assert upstream.api("GET", f"{TOKENS_API}/{token_id}").json()["Notes"] == "It was a bank transfer"
+
+    # An attempt Nexudus refuses is in the history as an attempt, never as a change.
+    upstream.fault("unsuccessful", method="PUT", path=TOKENS_API)
+    page.get_by_role("button", name="Change provider or notes").click()
+    page.get_by_label("Payment provider").select_option("97")
+    page.get_by_role("button", name="Review the change").click()
+    page.get_by_role("button", name="Save the change in Nexudus").click()
+    page.goto(f"{base}/payment-tokens/{token_id}/")
+    expect(page.locator(".dashboard-history li").first).to_contain_text(
+        "tried to change the payment provider from Bank Transfer to Cash; Nexudus refused"
+    )
+    axe = Axe()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+        page.wait_for_timeout(50)  # the scheme's final colours (as test_accessibility does)
+        found = axe.run(page).response["violations"]
+        assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == [], scheme
+    page.emulate_media(color_scheme="light")
 
     page.get_by_role("button", name="Delete").click()
     expect(page.locator("h1")).to_contain_text(f"Delete payment token {token_id}?")
@@ -298,3 +321,7 @@ def test_token_edit_and_delete_through_confirm_steps_with_their_history(
     assert upstream.api("GET", f"{TOKENS_API}/{token_id}").status_code == 404
     page.goto(f"{base}/audit/")
     expect(page.locator("main")).to_contain_text("Delete")
+    expect(page.locator("main")).to_contain_text(
+        "Delete the token (it was Bank Transfer ••••••••it_1 for invoice ID 300001, notes “It was a bank transfer”)"
+    )
+    expect(page.locator("main")).not_to_contain_text("pm_browser_edit_1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ..models import AuditRecord, can_view_all
-from ..tables import answer_words, request_words
+from ..wording import history_words
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def dashboard_history(context: template.Context, resource: str, record_id: int |
     if user is not None and user.is_authenticated and record_id is not None:
         everyone = can_view_all(user)
         found = AuditRecord.objects.visible_to(user).filter(resource=resource, record_id=record_id)[: HISTORY_LIMIT + 1]
-        records = [{"record": r, "answer": answer_words(r), "request": request_words(r)} for r in found]
+        records = [{"record": r, "words": history_words(r)} for r in found]
     return {
         "records": records[:HISTORY_LIMIT],
         "more": len(records) > HISTORY_LIMIT,
