@@ -165,4 +165,3 @@ class NexudusTable(tables.Table):  # type: ignore[misc]  # django-tables2 ships 
         from .table_body import compact_tbody
 
         return compact_tbody(self)
-

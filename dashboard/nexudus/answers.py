@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import orjson
 import requests
 
 from .errors import (
@@ -83,9 +84,19 @@ def raise_for_response(response: requests.Response, *, role: str | None) -> Any:
 
 def _json_or_none(response: requests.Response) -> Any:
     try:
-        return json.loads(response.content) if response.content else None
+        return decode_json(response.content) if response.content else None
     except ValueError:  # also UnicodeDecodeError
         return None
+
+
+def decode_json(content: bytes) -> Any:
+    """JSON as the standard library reads it, decoded by orjson (several times faster on a page of 1,000
+    records: issue 20). What orjson refuses and the standard library takes (NaN, integers past 64 bits) is
+    read by the standard library, so the answer is the same either way; ValueError when neither can."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
 
 
 def _short_text(response: requests.Response) -> str | None:
