@@ -255,7 +255,9 @@ def build(pools: Pools) -> list[Scenario]:
             f"/payment-tokens/{pools.token_ids[0]}/",
             _get_op(lambda rng: f"/payment-tokens/{rng.choice(pools.token_ids)}/"),
             lambda rng: UpstreamCall("GET", f"{TOKENS_PATH}/{rng.choice(pools.token_ids)}"),
-            upstream_calls=1,
+            # The token, then its invoice (number, customer, what to do next: issues 18 and 19).
+            upstream_calls=2,
+            round_trips=2,
         ),
         Scenario(
             "ledger_detail",

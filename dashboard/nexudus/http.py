@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -174,6 +175,13 @@ def _build_session() -> requests.Session:
     # The session is shared by every signed-in person: a cookie set for one must never go out for another.
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     session.headers.update({"Accept": "application/json", "User-Agent": "billing-desk"})
+    # Performance (issue 20): with trust_env, requests reads the proxy and CA-bundle variables again (a
+    # walk over os.environ) and ~/.netrc on every call. They are read once here instead, for the one host
+    # this session talks to, with requests' own rules (no_proxy included). A ~/.netrc entry can no longer
+    # replace a person's bearer token either.
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(settings.NEXUDUS_API_URL))
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     for name in ("urllib3.connectionpool", "urllib3.util.retry"):
         logging.getLogger(name).addFilter(_RedactQuery())
     return session

@@ -369,3 +369,22 @@ def test_the_pool_has_a_connection_for_every_thread_that_can_wait_on_nexudus(set
     request_threads = int(os.environ.get("GUNICORN_THREADS", "8"))
     assert request_threads + settings.LOOKUP_THREADS <= settings.NEXUDUS_POOL_SIZE
     assert 2 * request_threads <= settings.LOOKUP_THREADS
+
+
+def test_proxy_and_ca_bundle_are_read_once_from_the_environment(monkeypatch, settings):
+    """requests' per-call environment walk is off (issue 20); what it would have found is kept."""
+    settings.NEXUDUS_API_URL = "https://spaces.nexudus.com"
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/company.pem")
+    session = http._build_session()
+    assert session.trust_env is False
+    assert session.proxies.get("https") == "http://proxy.internal:3128"
+    assert session.verify == "/etc/ssl/certs/company.pem"
+
+    monkeypatch.setenv("NO_PROXY", "spaces.nexudus.com")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    session = http._build_session()
+    assert "https" not in session.proxies and session.verify is True
