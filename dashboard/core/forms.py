@@ -121,7 +121,8 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.search_url = search_url
         for field in self.fields.values():
-            field.template_name = field.template_name or self.filter_template_name
+            # Field.template_name is public API (Django 5.0+), missing from django-stubs.
+            field.template_name = getattr(field, "template_name", None) or self.filter_template_name  # type: ignore[attr-defined]
         if search_url:
             self._add_htmx_attrs(search_url)
         self.mark_search_focus()

@@ -35,7 +35,7 @@ def querystring(base: QueryDict, **changes: Any) -> str:
 
 def _state(table: Any, request: Any) -> QueryDict:
     """What sort and page links build on: the search's clean query, else the request's own."""
-    state = getattr(table, "query_state", None)
+    state: QueryDict | None = getattr(table, "query_state", None)
     return state if state is not None else request.GET
 
 
@@ -54,7 +54,7 @@ def _attrs_html(attrs: object) -> str:
 def table_head(table: Any, request: Any) -> SafeString:
     """`<caption>` and `<thead>`: sortable headers link to the first page sorted by them."""
     page = getattr(table, "page", None)
-    caption = conditional_escape(table.caption)
+    caption = str(conditional_escape(table.caption))
     if page:
         caption += f' <span class="visually-hidden">— {conditional_escape(table.summary)}</span>'
     parts = [f"<caption>{caption}</caption>"]
@@ -87,7 +87,7 @@ def table_pager(table: Any, request: Any) -> SafeString:
         return mark_safe("")
     paginator = table.paginator
     pages = paginator.num_pages
-    summary = conditional_escape(table.summary)
+    summary = str(conditional_escape(table.summary))
     if pages > 1:
         summary += f" · page {page.number} of {pages}"
     parts = ['<nav class="table-footer" aria-label="Pages">', f'<p class="table-summary" role="status">{summary}</p>']

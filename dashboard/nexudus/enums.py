@@ -7,6 +7,7 @@ where list records carry 1); both parse to the member. A value we do not know is
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -39,8 +40,7 @@ class LabelledEnum(IntEnum):
             if text == "" or text.lower() == "none":
                 return None
             if not (text.isascii() and text.lstrip("-").isdigit()):
-                by_name = {member.name.lower(): member for member in cls}
-                return by_name.get(text.lower()) or UnknownMember(cls.__name__, value)
+                return _members_by_name(cls).get(text.lower()) or UnknownMember(cls.__name__, value)
             number = int(text)
         if isinstance(number, float) and number.is_integer():
             number = int(number)
@@ -52,6 +52,12 @@ class LabelledEnum(IntEnum):
             except ValueError:
                 pass
         return UnknownMember(cls.__name__, value)
+
+
+@functools.cache
+def _members_by_name(enum: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    """An enum's members by lower-case name, built once per enum (names arrive on every record)."""
+    return {member.name.lower(): member for member in enum}
 
 
 @dataclass(frozen=True)
