@@ -266,7 +266,9 @@ def build(pools: Pools) -> list[Scenario]:
             f"/ledger-entries/{pools.ledger_ids[0]}/",
             _get_op(lambda rng: f"/ledger-entries/{rng.choice(pools.ledger_ids)}/"),
             lambda rng: UpstreamCall("GET", f"{LEDGER_PATH}/{rng.choice(pools.ledger_ids)}"),
-            upstream_calls=1,
+            # The entry, then its invoice's facts (issue 18); a reversal link adds a search (rare).
+            upstream_calls=2,
+            round_trips=2,
         ),
         Scenario(
             "invoice_lookup",

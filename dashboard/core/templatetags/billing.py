@@ -3,6 +3,7 @@ hover) and `masked` payment tokens."""
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -10,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from dashboard.nexudus.records import mask_token
 
@@ -79,20 +81,26 @@ def _localise(value: datetime) -> datetime:
     return timezone.localtime(value)
 
 
+def _time_tag(machine: str, title: str | None, text: str) -> SafeString:
+    """`<time datetime title>text</time>`, each part escaped: format_html's output without its per-call
+    overhead (issue 20: up to two per table row)."""
+    title_attr = f' title="{html.escape(title)}"' if title is not None else ""
+    return SafeString(f'<time datetime="{html.escape(machine)}"{title_attr}>{html.escape(text)}</time>')
+
+
 @register.filter
 def when(value: object) -> str:
     """An aware datetime shown in the current time zone ('15 Jan 2025, 10:30'), exact time in `title`."""
     if isinstance(value, datetime):
         local = _localise(value)
-        return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
+        return _time_tag(
             local.isoformat(),
             # Short on purpose (page weight: once per dated cell); the offset is in `datetime` already.
             local.strftime("%d %b %Y, %H:%M:%S %Z"),
             local.strftime("%d %b %Y, %H:%M"),
         )
     if isinstance(value, date):
-        return format_html('<time datetime="{}">{}</time>', value.isoformat(), value.strftime("%d %b %Y"))
+        return _time_tag(value.isoformat(), None, value.strftime("%d %b %Y"))
     return ""
 
 
@@ -139,12 +147,7 @@ def ago(value: object) -> str:
     if not isinstance(value, datetime):
         return when(value)
     local = _localise(value)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        local.strftime("%d %b %Y, %H:%M %Z"),
-        relative_words(local),
-    )
+    return _time_tag(local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), relative_words(local))
 
 
 @register.filter
@@ -185,10 +188,5 @@ def day(value: object) -> str:
     """A date that has no meaningful time (a due date): '15 Jan 2025', the exact moment in `title`."""
     if isinstance(value, datetime):
         local = _localise(value)
-        return format_html(
-            '<time datetime="{}" title="{}">{}</time>',
-            local.isoformat(),
-            local.strftime("%d %b %Y, %H:%M:%S %Z"),
-            local.strftime("%d %b %Y"),
-        )
+        return _time_tag(local.isoformat(), local.strftime("%d %b %Y, %H:%M:%S %Z"), local.strftime("%d %b %Y"))
     return when(value)
