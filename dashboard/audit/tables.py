@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from dashboard.core.links import link_html
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import ago, long_text
 
@@ -76,7 +77,7 @@ class AuditRecordTable(NexudusTable):
 
     def render_record_id(self, record: AuditRecord):
         url = record_url(record.resource, record.record_id)
-        return format_html('<a href="{}">{}</a>', url, record.record_id) if url else record.record_id
+        return link_html(url, record.record_id) if url else record.record_id
 
     def render_outcome(self, record: AuditRecord):
         return format_html('<span class="outcome outcome-{}">{}</span>', record.outcome, record.get_outcome_display())

@@ -6,10 +6,9 @@ from operator import attrgetter
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from dashboard.core.export.cells import ExportColumn
-from dashboard.core.links import record_url
+from dashboard.core.links import link_html, record_url
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import long_text, money, when
 from dashboard.nexudus.records import LedgerEntry
@@ -27,7 +26,7 @@ def customer_link(coworker_id: int | None, name: str | None) -> str:
     label = name or (f"Customer {coworker_id}" if coworker_id else "")
     if coworker_id is None:
         return label
-    return format_html('<a href="{}">{}</a>', record_url("ledger:customer", coworker_id), label)
+    return link_html(record_url("ledger:customer", coworker_id), label)
 
 
 def _label(enum_value: Any) -> str | None:
@@ -99,7 +98,7 @@ class LedgerEntryTable(NexudusTable):
 
     def render_invoice_number(self, value, record: LedgerEntry):
         url = invoice_url(record.coworker_invoice_id)
-        return format_html('<a href="{}">{}</a>', url, value) if url else value
+        return link_html(url, value) if url else value
 
     def render_description(self, value):
         return long_text(value, DESCRIPTION_PREVIEW)
