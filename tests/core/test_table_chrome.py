@@ -96,3 +96,22 @@ def test_whatever_the_address_holds_comes_back_escaped_in_every_link(params, pag
             kept = parse_qs(urlsplit(attrs["href"] or "").query, keep_blank_values=True)
             for key, value in params.items():
                 assert kept.get(key) == [value]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    base=st.lists(st.tuples(st.sampled_from(["a", "page", "sort", "q", "é"]), st.text(max_size=6)), max_size=6),
+    changes=st.dictionaries(
+        st.sampled_from(["a", "page", "sort", "new"]),
+        st.none() | st.text(max_size=5) | st.integers(0, 99) | st.lists(st.text(max_size=3), max_size=2),
+        max_size=3,
+    ),
+)
+def test_querystring_is_exactly_djangos_tag(base, changes):
+    from django.template import Context
+    from django.template.defaulttags import querystring as django_querystring
+
+    query = QueryDict(mutable=True)
+    for key, value in base:
+        query.appendlist(key, value)
+    assert querystring(query, **changes) == django_querystring(Context(), query, **changes)
