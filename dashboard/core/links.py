@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, escape
@@ -36,7 +37,7 @@ def record_url(viewname: str, record_id: int) -> str:
     return template.replace(str(_MARKER), str(record_id))
 
 
-def link_html(url: str, label: object) -> SafeString:
+def link_html(url: str, label: Any) -> SafeString:
     """`format_html('<a href="{}">{}</a>', url, label)`, the same HTML without its per-call overhead (it is
     built for table cells, several per row: issue 20)."""
     return SafeString(f'<a href="{escape(url)}">{conditional_escape(label)}</a>')
