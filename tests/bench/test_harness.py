@@ -154,11 +154,15 @@ class TestChecks:
         assert checks["p99 / upstream floor, token_search_25@50u/100ms/paced"] == "MISS"  # 1.4 > 1.3
         assert checks["p99 / upstream floor, token_search_25@50u/100ms/open"] == "PASS"  # 1.9 <= 2
 
-    def test_new_connections_after_warm_up_leave_out_the_first_many_user_window(self):
+    def test_new_connections_after_warm_up_count_only_a_pages_later_windows(self):
         first = result(users=50, ops=500, new_connections=40)
-        later = [result(users=50, ops=500, new_connections=0), result(users=50, ops=500, new_connections=1)]
-        assert targets.warm_connections([first, *later]) == pytest.approx(1.0)
-        assert targets.warm_connections([first]) is None
+        other_page_first = result("ledger_search_25", users=50, ops=500, new_connections=9)
+        later = [
+            result(users=50, mode="paced", ops=500, new_connections=0),
+            result(users=50, ops=500, new_connections=1),
+        ]
+        assert targets.warm_connections([first, other_page_first, *later]) == pytest.approx(1.0)
+        assert targets.warm_connections([first, other_page_first]) is None
 
     def test_capacity_is_the_last_ramp_step_that_held(self):
         steps = [
