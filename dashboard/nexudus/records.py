@@ -33,6 +33,12 @@ def parse_datetime(value: object) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise NexudusMalformedResponse(f"Expected a date, got {type(value).__name__}.")
+    try:  # Performance: CPython 3.11 reads the common shapes itself ("Z", up to 7 digits, cut to 6)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    else:
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     text = _FRACTION.sub(lambda found: "." + found.group(1)[:6].ljust(6, "0"), value.strip(), count=1)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))

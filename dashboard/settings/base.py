@@ -251,6 +251,7 @@ SIGNIN_MAX_ATTEMPTS_PER_ADDRESS = int(os.environ.get("SIGNIN_MAX_ATTEMPTS_PER_AD
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "20000"))
 EXPORT_PAGE_SIZE = int(os.environ.get("EXPORT_PAGE_SIZE", "1000"))
 EXPORT_RETRIES = int(os.environ.get("EXPORT_RETRIES", "3"))
+EXPORT_PAGES_AHEAD = int(os.environ.get("EXPORT_PAGES_AHEAD", "2"))  # pages in flight while one is written
 # Fan-out threads per process: they run the 2nd and 3rd reads of a page that needs several at once (invoice
 # lookup, customer ledger, a ledger entry's review) and an export's next page. They only wait on Nexudus,
 # on connections of the same pool (NEXUDUS_POOL_SIZE), which has one for each of them.

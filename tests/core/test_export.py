@@ -151,43 +151,56 @@ def stream(person, search, query=None, **settings_kwargs):
     )
 
 
-def test_the_file_is_written_page_by_page_with_at_most_one_page_fetched_ahead(person, settings):
-    settings.EXPORT_PAGE_SIZE = 10
+@pytest.mark.parametrize("depth", [1, 2])
+def test_the_file_is_written_page_by_page_with_at_most_the_set_pages_fetched_ahead(person, settings, depth):
+    settings.EXPORT_PAGE_SIZE, settings.EXPORT_PAGES_AHEAD = 10, depth
     search = FakePaymentTokenSearch(make_tokens(25))
     response = stream(person, search)
     chunks = iter(response.streaming_content)
     assert len(search.queries) == 1  # only the first page, fetched before the response starts
     header = next(chunks)
     first = next(chunks)
-    assert len(search.queries) <= 2 and first.decode().count("\r\n") == 10  # page 2 may be on its way
+    assert len(search.queries) <= 1 + depth and first.decode().count("\r\n") == 10  # pages on their way
     second = next(chunks)
     assert len(search.queries) <= 3 and second.decode().count("\r\n") == 10
     third = next(chunks)
     assert len(search.queries) == 3 and third.decode().count("\r\n") == 5
     assert list(chunks) == []
-    assert [q.size for q in search.queries] == [10, 10, 10] and [q.page for q in search.queries] == [1, 2, 3]
+    # Never a page past the result (25 rows are 3 pages), never a page twice.
+    assert [q.size for q in search.queries] == [10, 10, 10] and sorted(q.page for q in search.queries) == [1, 2, 3]
     assert b"Id" in header
 
 
-def test_the_next_page_is_fetched_while_this_one_is_written(person, settings):
-    """Page N+1 is requested before page N's chunk is handed over (and only one page ahead)."""
+def test_the_next_pages_are_fetched_while_this_one_is_written(person, settings):
+    """Pages N+1 and N+2 are requested before page N's chunk is handed over, never N+3."""
     import threading
 
-    settings.EXPORT_PAGE_SIZE = 10
-    started = {page: threading.Event() for page in (1, 2, 3, 4)}
-    inner = FakePaymentTokenSearch(make_tokens(30))
+    settings.EXPORT_PAGE_SIZE, settings.EXPORT_PAGES_AHEAD = 10, 2
+    started = {page: threading.Event() for page in (1, 2, 3, 4, 5)}
+    release = threading.Event()
+    inner = FakePaymentTokenSearch(make_tokens(50))
 
     def search(query):
         started[query.page].set()
+        if query.page > 1:
+            release.wait(5)  # the pages ahead stay in flight until the test has looked
         return inner(query)
 
     chunks = iter(stream(person, search).streaming_content)
     next(chunks)  # the header
     next(chunks)  # page 1's rows
-    assert started[2].wait(5)  # page 2 was requested before page 1's chunk was handed over
-    assert not started[3].is_set()  # never two pages ahead
-    assert len(list(chunks)) == 2
-    assert [page for page, event in started.items() if event.is_set()] == [1, 2, 3]
+    assert started[2].wait(5) and started[3].wait(5)  # both requested before page 1's chunk was handed over
+    assert not started[4].is_set()  # never three pages ahead
+    release.set()
+    assert len(list(chunks)) == 4
+    assert [page for page, event in started.items() if event.is_set()] == [1, 2, 3, 4, 5]
+
+
+def test_no_page_is_fetched_ahead_past_the_row_cap(person, settings):
+    settings.EXPORT_PAGE_SIZE, settings.EXPORT_PAGES_AHEAD, settings.EXPORT_MAX_ROWS = 10, 2, 15
+    search = FakePaymentTokenSearch(make_tokens(50))
+    read_csv(stream(person, search))
+    assert sorted(q.page for q in search.queries) == [1, 2]  # page 3 would start past row 15
 
 
 @pytest.mark.parametrize(
