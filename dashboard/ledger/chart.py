@@ -107,10 +107,8 @@ class BalanceChart:
     def table(self) -> SafeString:
         """The chart's points as table rows (date, entry, balance after), oldest first like the chart."""
         rows = [
-            f'<tr><td class="nowrap"><time datetime="{p.when.isoformat()}">{p.date_text}</time></td>'
-            f'<td><a href="{record_url("ledger:detail", p.entry_id)}">'
-            f"{escape(p.description or f'Entry {p.entry_id}')}</a></td>"
-            f'<td class="money">{escape(p.balance_text)}</td></tr>'
+            f'<tr><td>{p.date_text}</td><td><a href="{record_url("ledger:detail", p.entry_id)}">'
+            f"{escape(p.description or f'Entry {p.entry_id}')}</a></td><td>{escape(p.balance_text)}</td></tr>"
             for p in self.points
         ]
         return mark_safe("".join(rows))  # descriptions escaped; the rest is ours
@@ -285,14 +283,15 @@ def _points(chart: BalanceChart) -> str:
         left = X_MIN - 1 if index == 0 else (points[index - 1].x + point.x) / 2
         right = X_MAX + 1 if index == last else (point.x + points[index + 1].x) / 2
         x = point.x
+        anchor = "" if point.anchor == "start" else f' text-anchor="{point.anchor}"'
+        # Page weight: up to HISTORY_SIZE of these, so no class on the parts (static/css/ledger.css styles
+        # `.chart-point > rect` the band, `> circle` the dot, `> text` the value and its detail).
         parts.append(
             f'<g class="chart-point" tabindex="{0 if index == last else -1}" role="img" '
             f'aria-label="{escape(point.label)}">'
-            f'<rect class="chart-band" x="{round(left, 2)}%" y="{PLOT_TOP}" width="{round(max(right - left, 0), 2)}%" '
-            f'height="{PLOT_BOTTOM - PLOT_TOP}"/>'
-            f'<circle class="chart-dot" cx="{x}%" cy="{point.y}" r="3.5"/>'
-            f'<text class="chart-readout" x="{x}%" y="{READOUT_Y}" text-anchor="{point.anchor}">'
-            f'<tspan class="chart-readout-value">{escape(point.balance_text)}</tspan>'
+            f'<rect x="{round(left, 2)}%" y="{PLOT_TOP}" width="{round(max(right - left, 0), 2)}%" '
+            f'height="{PLOT_BOTTOM - PLOT_TOP}"/><circle cx="{x}%" cy="{point.y}" r="3.5"/>'
+            f'<text x="{x}%" y="{READOUT_Y}"{anchor}><tspan>{escape(point.balance_text)}</tspan>'
             f'<tspan x="{x}%" dy="14">{escape(point.readout_detail)}</tspan></text></g>'
         )
     parts.append("</svg>")

@@ -15,7 +15,7 @@ from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport, export_search_csv
 from dashboard.core.htmx import vary_on_htmx, wants_fragment
-from dashboard.core.listing.search import SearchListing, render_search
+from dashboard.core.listing.search import SearchListing, filters_fragment, render_search
 from dashboard.core.params import MAX_INT32, last_id
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.nexudus.queries import LedgerEntryQuery
@@ -101,8 +101,11 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
 
     if request.GET.get("export") == "csv":
         return _customer_export(request, coworker_id, form, search)
-    listing = SearchListing.start(request, form, CustomerLedgerTable)
     business_id = form.business_id
+    clear_url = f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
+    if (fields := filters_fragment(request, form, clear_url=clear_url)) is not None:
+        return fields  # the folded filters opened: their fields, no upstream call
+    listing = SearchListing.start(request, form, CustomerLedgerTable)
     query = listing.query()
 
     # Performance: with the business in the URL (and the default sort), the table's page is read in the
@@ -121,6 +124,7 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
         )
         business_id = ledger.business.id if ledger.business else None
         form.scope_to(business_id)
+        clear_url = f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
 
     table = problem = None
     if query is not None and business_id is not None:
@@ -134,7 +138,7 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
         **listing.context(table, problem, export=CUSTOMER_EXPORT if narrowed else None, filter_panel="always"),
         "coworker_id": coworker_id,
         "business_id": business_id,
-        "clear_url": f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path,
+        "clear_url": clear_url,
         "filters_label": "Filter these entries",
     }
     if ledger is None:

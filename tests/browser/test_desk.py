@@ -202,25 +202,25 @@ def test_a_chart_point_shows_its_value_on_keyboard_focus_and_on_hover(screen, li
     assert newest.get_attribute("tabindex") == "0"  # the one Tab stop: the newest entry
     # Tab reaches the chart once (its newest point); the arrow keys move along it.
     newest.focus()
-    readout = newest.locator(".chart-readout")
+    readout = newest.locator(":scope > text")
     expect(readout).to_be_visible()
     expect(readout).to_contain_text("GBP")
     assert newest.get_attribute("aria-label").startswith(readout.locator("tspan").nth(1).text_content()[:11])
     screen.keyboard.press("ArrowLeft")
     previous = points.nth(count - 2)
     expect(previous).to_be_focused()
-    expect(previous.locator(".chart-readout")).to_be_visible()
+    expect(previous.locator(":scope > text")).to_be_visible()
     expect(readout).to_be_hidden()
     assert previous.get_attribute("tabindex") == "0" and newest.get_attribute("tabindex") == "-1"
     screen.keyboard.press("Home")
     expect(points.first).to_be_focused()
     # The pointer: the value of the point under it (its band spans half-way to its neighbours).
     screen.locator("h1").click()  # focus leaves the chart
-    band = points.nth(count // 2).locator(".chart-band").bounding_box()
+    band = points.nth(count // 2).locator(":scope > rect").bounding_box()
     screen.mouse.move(band["x"] + band["width"] / 2, band["y"] + band["height"] / 2)
-    expect(points.nth(count // 2).locator(".chart-readout")).to_be_visible()
+    expect(points.nth(count // 2).locator(":scope > text")).to_be_visible()
     # The readout stays inside the chart, whatever the width.
-    tip = points.nth(count // 2).locator(".chart-readout").bounding_box()
+    tip = points.nth(count // 2).locator(":scope > text").bounding_box()
     assert box["x"] - 1 <= tip["x"] and tip["x"] + tip["width"] <= box["x"] + box["width"] + 1, (tip, box)
 
 

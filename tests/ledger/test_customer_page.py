@@ -203,3 +203,27 @@ def test_the_customer_id_is_said_once_with_a_copy_button(ops_client, upstream, b
     header = re.search(r"<header class=\"page-header\">.*?</header>", html, re.S).group(0)
     assert f'Id <span class="record-id">{COWORKER}</span>' in header and f'data-copy="{COWORKER}"' in header
     assert f"Customer #{COWORKER}" not in html and f"<li>Customer {COWORKER}</li>" not in html
+
+
+def test_folded_filters_cost_the_page_nothing_and_load_when_opened(ops_client, upstream, business):
+    html = _page(ops_client, business=business, code="PAYM")
+    panel = PANEL.search(html).group(0)
+    assert 'name="description"' not in html  # no fields rendered while folded
+    assert '<input type="hidden" name="code" value="PAYM">' in html  # the table's sort and size keep the filter
+    url = unescape(re.search(r'hx-get="([^"]+filters=open[^"]*)"', panel).group(1))
+    assert "code=PAYM" in url and f"business={business}" in url
+    upstream.reset_counters()
+    fields = ops_client.get(url, HTTP_HX_REQUEST="true")
+    assert upstream.counters()["total"] == 0  # the fields alone: no search
+    form = fields.content.decode()
+    assert form.lstrip().startswith('<form id="search-form"')
+    assert re.search(r'<input type="search" name="code" value="PAYM"[^>]*hx-get=', form)
+    assert 'name="transaction_from"' in form and 'name="debit_from"' in form  # the whole ledger search
+    assert f'<input type="hidden" name="business" value="{business}"' in form
+
+
+def test_without_javascript_the_filters_open_with_a_link(ops_client, upstream, business):
+    html = _page(ops_client, business=business)
+    link = unescape(re.search(r'<a href="([^"]+)">Show the filters</a>', html).group(1))
+    opened = _page(ops_client, **dict(pair.split("=") for pair in link.split("?", 1)[1].split("&")))
+    assert " open" in PANEL.search(opened).group(0) and 'name="description"' in opened

@@ -52,7 +52,7 @@ GET_PAGES = [
         "/customers/{coworker}/ledger/",
         CustomerLedgerSearchForm,
         {"coworker_id": 20001},
-        lenient=("export", *TABLE_PARAMS),
+        lenient=("export", "filters", *TABLE_PARAMS),
     ),
     GetPage(
         "payment_tokens:customer", "/payment-tokens/customer/{coworker}/", lenient=("invoice",), transactional=True

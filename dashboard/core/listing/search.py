@@ -75,6 +75,18 @@ def search_response(request: HttpRequest, response: HttpResponse, state: QueryDi
     return push_state(request, response, request.path + (f"?{query_string}" if query_string else ""))
 
 
+#: `?filters=open`: a page part's filters shown open (and, for htmx, only its filter form; see `filters_fragment`).
+FILTERS_PARAM = "filters"
+
+
+def filters_fragment(request: HttpRequest, form: SearchForm, **context: Any) -> HttpResponse | None:
+    """The filter form alone, when a folded page part's filters are opened (htmx, `?filters=open`): no
+    search, no upstream call. None for any other request."""
+    if not (wants_fragment(request) and request.GET.get(FILTERS_PARAM) == "open"):
+        return None
+    return render(request, "core/_filters.html", {"form": form, **context})
+
+
 @dataclasses.dataclass
 class SearchListing:
     """One render of a search page, in the steps `render_search` takes, for a page that shows more around its
@@ -120,12 +132,23 @@ class SearchListing:
         filter_panel: str = "narrow",
     ) -> dict[str, Any]:
         """What `core/_search_form.html` and `core/_results.html` read. `filter_panel`: the screens on which
-        the filters fold away while there are results and no filter is wrong ("narrow": phones; "always")."""
+        the filters fold away while there are results and no filter is wrong ("narrow": phones; "always").
+        Folded "always", the fields are only rendered when the fold is opened (`filters_fragment`): a page
+        part's filters cost its page nothing until they are wanted."""
         # Sort and page links, the pushed URL and saved views carry the clean, clamped state, not request.GET.
         state = canonical_query(self.request, self.form.fields, self.params, data=self.form.data)
         if table is not None:
             table.query_state = state
         has_results = table is not None and bool(table.paginator.count)
+        folded = has_results and not self.form.errors and self.request.GET.get(FILTERS_PARAM) != "open"
+        lazy: dict[str, Any] = {}
+        if folded and filter_panel == "always":
+            opened = state.copy()
+            opened[FILTERS_PARAM] = "open"
+            lazy = {
+                "filters_url": f"{self.request.path}?{opened.urlencode()}",
+                "filter_state": [(name, state[name]) for name in self.form.fields if name in state],
+            }
         return {
             "form": self.form,
             "table": table,
@@ -135,7 +158,8 @@ class SearchListing:
             "page_sizes": page_sizes(),
             "has_filters": bool(self.form.is_valid() and self.form.filters_set),
             "filter_panel": filter_panel,
-            "filters_folded": has_results and not self.form.errors,
+            "filters_folded": folded,
+            **lazy,
             **preference_context(self.table_class, self.preference),
             **({"export": export_link()} if export is not None else {}),
         }
