@@ -50,7 +50,6 @@ class ChartPoint:
     entry_id: int
     box_x: float  # in the step line's box
     box_y: float
-    when: datetime
     balance: Decimal
     date_text: str
     balance_text: str
@@ -173,7 +172,6 @@ def balance_chart(
             entry_id=entry.id,
             box_x=box_x(index, when),
             box_y=box_y(entry.balance),
-            when=when,
             balance=entry.balance,
             date_text=_day(when),
             balance_text=balance_text(entry.balance, currency_code),

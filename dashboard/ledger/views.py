@@ -15,6 +15,7 @@ from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
 from dashboard.core.export.response import CsvExport, export_search_csv
 from dashboard.core.htmx import vary_on_htmx, wants_fragment
+from dashboard.core.listing.query import table_params
 from dashboard.core.listing.search import SearchListing, filters_fragment, render_search
 from dashboard.core.params import MAX_INT32, last_id
 from dashboard.core.problems import attempt, upstream_problem_page
@@ -102,8 +103,7 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
     if request.GET.get("export") == "csv":
         return _customer_export(request, coworker_id, form, search)
     business_id = form.business_id
-    clear_url = f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
-    if (fields := filters_fragment(request, form, clear_url=clear_url)) is not None:
+    if (fields := filters_fragment(request, form, clear_url=_clear_url(request, business_id))) is not None:
         return fields  # the folded filters opened: their fields, no upstream call
     listing = SearchListing.start(request, form, CustomerLedgerTable)
     query = listing.query()
@@ -124,7 +124,6 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
         )
         business_id = ledger.business.id if ledger.business else None
         form.scope_to(business_id)
-        clear_url = f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
 
     table = problem = None
     if query is not None and business_id is not None:
@@ -133,12 +132,12 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
         )
     # The whole ledger has its own export at the top (chain-checked); the one under the table is for a
     # filtered or re-sorted view of it.
-    narrowed = form.is_valid() and bool(form.filters_set or listing.params.sort)
+    export = CUSTOMER_EXPORT if _narrowed(form, listing.params.sort) else None
     context = {
-        **listing.context(table, problem, export=CUSTOMER_EXPORT if narrowed else None, filter_panel="always"),
+        **listing.context(table, problem, export=export, filter_panel="always"),
         "coworker_id": coworker_id,
         "business_id": business_id,
-        "clear_url": clear_url,
+        "clear_url": _clear_url(request, business_id),
         "filters_label": "Filter these entries",
     }
     if ledger is None:
@@ -163,10 +162,21 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
 CUSTOMER_EXPORT = CsvExport(resource="ledger_entry", filename_prefix="ledger-customer", on_finished=record_export)
 
 
+def _clear_url(request: HttpRequest, business_id: int | None) -> str:
+    """The customer's page at the same business, with no filter."""
+    return f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
+
+
+def _narrowed(form: CustomerLedgerSearchForm, sort: str | None) -> bool:
+    """The entries shown are a filtered or re-sorted view of the ledger (valid filters only)."""
+    return form.is_valid() and bool(form.filters_set or sort)
+
+
 def _customer_export(request: HttpRequest, coworker_id: int, form: CustomerLedgerSearchForm, search):
     """`?export=csv` of the customer's page: with filters or a sort, exactly those entries (the ledger
-    search's file); without, their whole ledger oldest first with each balance checked."""
-    if not (form.is_valid() and (form.filters_set or request.GET.get("sort"))):
+    search's file; a wrong filter goes back to the page, which says why); without, their whole ledger oldest
+    first with each balance checked."""
+    if form.is_valid() and not _narrowed(form, table_params(request.GET, CustomerLedgerTable).sort):
         return customer_ledger_export(request, coworker_id)
     return export_search_csv(
         request,

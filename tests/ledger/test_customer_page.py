@@ -227,3 +227,13 @@ def test_without_javascript_the_filters_open_with_a_link(ops_client, upstream, b
     link = unescape(re.search(r'<a href="([^"]+)">Show the filters</a>', html).group(1))
     opened = _page(ops_client, **dict(pair.split("=") for pair in link.split("?", 1)[1].split("&")))
     assert " open" in PANEL.search(opened).group(0) and 'name="description"' in opened
+
+
+def test_export_with_a_wrong_filter_goes_back_to_the_page_which_says_why(ops_client, upstream, business):
+    upstream.reset_counters()
+    response = ops_client.get(
+        f"/customers/{COWORKER}/ledger/", {"business": business, "debit_from": "abc", "export": "csv"}
+    )
+    assert response.status_code == 302 and "export" not in response["Location"]
+    assert calls(upstream) == 0  # nothing exported, nothing asked
+    assert "Check the filters." in ops_client.get(response["Location"]).content.decode()
