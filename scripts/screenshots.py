@@ -214,7 +214,18 @@ def take(app_url: str, sandbox_url: str, out: Path, width: int, height: int, dar
             f"/ledger-entries/new/?coworker_id={entry['CoworkerId']}&business_id={entry['BusinessId']}",
             before=review,
         )
-        shot("customer-ledger", f"/customers/{entry['CoworkerId']}/ledger/?business={entry['BusinessId']}")
+
+        def chart_point() -> None:  # a point of the balance chart reached with the keyboard shows its value
+            page.locator("#customer-tokens table, #customer-tokens p").first.wait_for()
+            page.locator('.chart-point[tabindex="0"]').focus()
+            for _ in range(3):
+                page.keyboard.press("ArrowLeft")
+
+        shot(
+            "customer-ledger",
+            f"/customers/{entry['CoworkerId']}/ledger/?business={entry['BusinessId']}",
+            before=chart_point,
+        )
         shot("ledger-entry", f"/ledger-entries/{entry['Id']}/")
         shot("audit", "/audit/")
         context.close()

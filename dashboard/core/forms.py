@@ -151,12 +151,19 @@ class SearchForm(forms.Form):
         primary = set(self._primary_names())
         return [bound for bound in self.visible_fields() if bound.name not in primary]
 
+    @staticmethod
+    def _in_use(fields: list[forms.BoundField]) -> int:
+        return sum(1 for bound in fields if bound.errors or str(bound.value() or "").strip() not in ("", "unknown"))
+
     @property
     def more_in_use(self) -> int:
         """How many of the "More filters" are set (or wrong): the group opens by itself when any is."""
-        return sum(
-            1 for bound in self.more_fields if bound.errors or str(bound.value() or "").strip() not in ("", "unknown")
-        )
+        return self._in_use(self.more_fields)
+
+    @property
+    def filters_set(self) -> int:
+        """How many of the filters on show are set (or wrong), for the folded filters' summary."""
+        return self._in_use(self.visible_fields())
 
     def _add_htmx_attrs(self, search_url: str) -> None:
         for field in self.fields.values():

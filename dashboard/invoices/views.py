@@ -99,7 +99,10 @@ def customer_invoices_view(request: HttpRequest, coworker_id: int) -> HttpRespon
     if not 1 <= coworker_id <= MAX_INT32:
         raise Http404("No such customer.")
     rows, total = customer_invoices(client=nexudus_client(request), coworker_id=coworker_id)
-    context = {"rows": rows, "total": total, "coworker_id": coworker_id}
+    # Their payment tokens load next, by these invoices (the tokens search filters by invoice only).
+    tokens_url = reverse("payment_tokens:customer", args=[coworker_id])
+    tokens_url += "?" + urlencode([("invoice", row.invoice.id) for row in rows])
+    context = {"rows": rows, "total": total, "coworker_id": coworker_id, "tokens_url": tokens_url}
     return render_page_or_fragment(request, "invoices/customer_invoices.html", "invoices", context)
 
 

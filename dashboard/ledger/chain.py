@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from dashboard.core.templatetags.billing import currency_places
+from dashboard.core.templatetags.billing import round_money
 from dashboard.nexudus.records import LedgerEntry
 
 from .wording import balance_in_words, balance_state
@@ -63,7 +63,7 @@ class ChainCheck:
 
 def _rounded(amount: Decimal, currency_code: str | None) -> Decimal:
     """Compared at the currency's places: a wire value such as 95.000000001 is still 95.00."""
-    return amount.quantize(Decimal(1).scaleb(-currency_places(currency_code)))
+    return round_money(amount, currency_code)
 
 
 def check_chain(entries: Iterable[LedgerEntry], *, complete: bool = True) -> ChainCheck:

@@ -196,11 +196,24 @@ def _range_amount(label: str) -> forms.DecimalField:
     return field
 
 
+class ChosenIdField(forms.Field):
+    """An id a page chose and carries (a hidden field, not typed by the person): anything that is not an id
+    is None, never an error."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return parse_id(value if isinstance(value, str) else None)
+
+
 class LedgerEntrySearchForm(SearchForm):
     """Filters of `/ledger-entries/`. Business, customer and invoice each take an id or a name/number."""
 
     query_class = LedgerEntryQuery
-    primary_filters = ("coworker", "invoice", "business", "description", "code")
+    primary_filters: tuple[str, ...] | None = ("coworker", "invoice", "business", "description", "code")
     # field -> (query attribute for an id, query attribute for text)
     either_id_or_text = {
         "business": ("business_id", "business_name"),
@@ -244,9 +257,8 @@ class LedgerEntrySearchForm(SearchForm):
                 self.add_error(name, "No record has that id: ids are whole numbers from 1 to 2147483647.")
         return cleaned
 
-    def to_query(self, **paging):
-        if not self.is_valid():
-            raise ValueError("An invalid search form must not become a query.")
+    def query_filters(self) -> dict:
+        """The query's filters: an id-or-name field becomes the id or the text attribute it names."""
         filters = dict(self.active_filters)
         for name, (id_attribute, text_attribute) in self.either_id_or_text.items():
             value = filters.pop(name, None)
@@ -256,4 +268,41 @@ class LedgerEntrySearchForm(SearchForm):
                 filters[id_attribute] = record_id
             else:
                 filters[text_attribute] = value
-        return self.query_class(**filters, **paging)
+        return filters
+
+    def to_query(self, **paging):
+        if not self.is_valid():
+            raise ValueError("An invalid search form must not become a query.")
+        return self.query_class(**self.query_filters(), **paging)
+
+
+class CustomerLedgerSearchForm(LedgerEntrySearchForm):
+    """The ledger search's filters on a customer's page, with the same fields and checks: the customer is the
+    page's, and the business the one chosen there, kept in a hidden field so that the form and the table's
+    links carry it. A business that is not an id is ignored (the page then chooses one), never an error."""
+
+    primary_filters = ("description", "code", "transaction_from", "transaction_to")
+    either_id_or_text = {"invoice": ("coworker_invoice_id", "invoice_number")}
+
+    coworker = None  # type: ignore[assignment]  # Django's way to remove an inherited field
+    business = ChosenIdField()  # type: ignore[assignment]
+
+    def __init__(self, *args, coworker_id: int, **kwargs):
+        self.coworker_id = coworker_id
+        super().__init__(*args, **kwargs)
+
+    @property
+    def business_id(self) -> int | None:
+        """The business named in the request (leniently: junk is None), valid filters or not."""
+        return parse_id(str(self.data.get("business") or ""))
+
+    def scope_to(self, business_id: int | None) -> None:
+        """Carry the business the page chose (the request may name none) in the form and its links."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict (a dict in unit tests)
+        data["business"] = str(business_id) if business_id is not None else ""
+        self.data = data
+
+    def query_filters(self) -> dict:
+        filters = super().query_filters()
+        filters.pop("business", None)
+        return {**filters, "coworker_id": self.coworker_id, "business_id": self.cleaned_data.get("business")}

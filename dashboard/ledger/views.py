@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from dashboard.accounts.session import nexudus_client
 from dashboard.audit.services import record_export
-from dashboard.core.export.response import CsvExport
-from dashboard.core.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+from dashboard.core.export.response import CsvExport, export_search_csv
+from dashboard.core.htmx import vary_on_htmx, wants_fragment
 from dashboard.core.listing.query import table_params
-from dashboard.core.listing.search import build_table, preference_context, remember_table_choices, render_search
+from dashboard.core.listing.search import SearchListing, filters_fragment, render_search
 from dashboard.core.params import MAX_INT32, last_id
-from dashboard.core.preferences import apply_columns
 from dashboard.core.problems import attempt, upstream_problem_page
 from dashboard.nexudus.queries import LedgerEntryQuery
 
 from .chain import chain_warning, owes_words
 from .chain_views import customer_ledger_export
 from .chart import balance_chart
-from .forms import LedgerEntrySearchForm
+from .forms import CustomerLedgerSearchForm, LedgerEntrySearchForm
 from .selectors import (
     PrefetchedSearch,
     business_search,
@@ -86,61 +86,62 @@ def ledger_entry_detail_view(request: HttpRequest, entry_id: int) -> HttpRespons
     )
 
 
-def _business_param(request: HttpRequest) -> int | None:
-    return last_id(request.GET, "business")
-
-
 @require_GET
 @vary_on_htmx
 @upstream_problem_page(title="Customer {coworker_id}", role=READ_ROLE)
 def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponseBase:
-    """Name, business, balance in words, the chart, and the paged entries. Paging and sorting (htmx)
-    re-render only the entries: one upstream call when the business is in the URL."""
+    """Name, business, balance in words, the chart, and the entries with the ledger search's filters, sort,
+    paging and CSV export. Filtering, paging and sorting (htmx) re-render only the entries: one upstream
+    call when the business is in the URL."""
     _valid_id(coworker_id, "customer")
-    if request.GET.get("export") == "csv":  # the whole ledger, oldest first, each balance checked
-        return customer_ledger_export(request, coworker_id)
     client = nexudus_client(request)
-    business_id = _business_param(request)
-    preference = remember_table_choices(request, CustomerLedgerTable)
-    params = table_params(request.GET, CustomerLedgerTable, preference.per_page if preference else None)
+    form = CustomerLedgerSearchForm(request.GET, search_url=request.path, coworker_id=coworker_id)
 
-    def entries_query(business: int | None) -> LedgerEntryQuery:
-        return LedgerEntryQuery(
-            coworker_id=coworker_id,
-            business_id=business,
-            page=params.page,
-            size=params.per_page,
-            order_by="transaction_date",
-            descending=True,
-        )
+    def search(query: LedgerEntryQuery):
+        return ledger_entry_list(client=client, query=query)
+
+    if request.GET.get("export") == "csv":
+        return _customer_export(request, coworker_id, form, search)
+    business_id = form.business_id
+    if (fields := filters_fragment(request, form, clear_url=_clear_url(request, business_id))) is not None:
+        return fields  # the folded filters opened: their fields, no upstream call
+    listing = SearchListing.start(request, form, CustomerLedgerTable)
+    query = listing.query()
 
     # Performance: with the business in the URL (and the default sort), the table's page is read in the
     # same round trip as the customer and their recent entries (customer_ledger's `alongside`).
-    search = PrefetchedSearch(lambda q: ledger_entry_list(client=client, query=q), entries_query(business_id))
-    prefetch = search.prefetch if business_id is not None and params.sort is None else None
+    prefetched = None
+    if query is not None and business_id is not None and listing.params.sort is None:
+        # As the table will ask for it: its default order, newest first.
+        prefetched = PrefetchedSearch(search, replace(query, order_by="transaction_date", descending=True))
     ledger = None
     if not (wants_fragment(request) and business_id):
-        ledger = customer_ledger(client=client, coworker_id=coworker_id, business_id=business_id, alongside=prefetch)
-        business_id = ledger.business.id if ledger.business else None
-
-    query = entries_query(business_id)
-    table = problem = None
-    if business_id is not None:
-        table, problem = attempt(
-            lambda: build_table(CustomerLedgerTable, query=query, params=params, search=search), role=LIST_ROLE
+        ledger = customer_ledger(
+            client=client,
+            coworker_id=coworker_id,
+            business_id=business_id,
+            alongside=prefetched.prefetch if prefetched else None,
         )
-        if table is not None:
-            apply_columns(table, preference)
+        business_id = ledger.business.id if ledger.business else None
+        form.scope_to(business_id)
+
+    table = problem = None
+    if query is not None and business_id is not None:
+        table, problem = listing.fetch(
+            search=prefetched or search, query=replace(query, business_id=business_id), role=LIST_ROLE
+        )
+    # The whole ledger has its own export at the top (chain-checked); the one under the table is for a
+    # filtered or re-sorted view of it.
+    export = CUSTOMER_EXPORT if _narrowed(form, listing.params.sort) else None
     context = {
-        "table": table,
-        "problem": problem,
+        **listing.context(table, problem, export=export, filter_panel="always"),
         "coworker_id": coworker_id,
         "business_id": business_id,
-        "search_query": request.GET,
-        **preference_context(CustomerLedgerTable, preference),
+        "clear_url": _clear_url(request, business_id),
+        "filters_label": "Filter these entries",
     }
     if ledger is None:
-        return render(request, "ledger/customer.html#results", context)
+        return listing.respond("ledger/customer.html", context)
     context.update(
         {
             "ledger": ledger,
@@ -155,7 +156,39 @@ def customer_ledger_view(request: HttpRequest, coworker_id: int) -> HttpResponse
             ),
         }
     )
-    return render_page_or_fragment(request, "ledger/customer.html", "results", context)
+    return listing.respond("ledger/customer.html", context)
+
+
+CUSTOMER_EXPORT = CsvExport(resource="ledger_entry", filename_prefix="ledger-customer", on_finished=record_export)
+
+
+def _clear_url(request: HttpRequest, business_id: int | None) -> str:
+    """The customer's page at the same business, with no filter."""
+    return f"{request.path}?{urlencode({'business': business_id})}" if business_id else request.path
+
+
+def _narrowed(form: CustomerLedgerSearchForm, sort: str | None) -> bool:
+    """The entries shown are a filtered or re-sorted view of the ledger (valid filters only)."""
+    return form.is_valid() and bool(form.filters_set or sort)
+
+
+def _customer_export(request: HttpRequest, coworker_id: int, form: CustomerLedgerSearchForm, search):
+    """`?export=csv` of the customer's page: with filters or a sort, exactly those entries (the ledger
+    search's file; a wrong filter goes back to the page, which says why); without, their whole ledger oldest
+    first with each balance checked."""
+    if form.is_valid() and not _narrowed(form, table_params(request.GET, CustomerLedgerTable).sort):
+        return customer_ledger_export(request, coworker_id)
+    return export_search_csv(
+        request,
+        form=form,
+        table_class=CustomerLedgerTable,
+        columns=LedgerEntryTable.export_columns(),
+        search=search,
+        resource=CUSTOMER_EXPORT.resource,
+        filename_prefix=f"{CUSTOMER_EXPORT.filename_prefix}-{coworker_id}",
+        role=LIST_ROLE,
+        on_finished=CUSTOMER_EXPORT.on_finished,
+    )
 
 
 # --- pickers of the create form: a short list of buttons under a search box ----------------------------

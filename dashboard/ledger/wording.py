@@ -13,8 +13,9 @@ from typing import Any
 from django.utils import timezone
 
 from dashboard.core.problems import UpstreamProblem
-from dashboard.core.templatetags.billing import currency_places
+from dashboard.core.templatetags.billing import currency_places as currency_places  # used by .forms
 from dashboard.core.templatetags.billing import money as format_money
+from dashboard.core.templatetags.billing import round_money
 
 # The most places any ISO 4217 currency in core's table uses (BHD, KWD...): finer is wrong everywhere.
 MAX_PLACES = 3
@@ -29,8 +30,7 @@ def balance_in_words(balance: Decimal | None, currency_code: str | None) -> str:
     """Nexudus's sign convention in words: positive = the customer owes, negative = in credit."""
     if balance is None:
         return "unknown"
-    places = currency_places(currency_code)
-    rounded = balance.quantize(Decimal(1).scaleb(-places))
+    rounded = round_money(balance, currency_code)
     if rounded > 0:
         return f"owes {format_money(rounded, currency_code)}"
     if rounded < 0:

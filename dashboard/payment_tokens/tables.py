@@ -11,19 +11,14 @@ from dashboard.core.links import record_url
 from dashboard.core.tables import NexudusTable
 from dashboard.core.templatetags.billing import ago, long_text, masked, when_text
 
+from .selectors import provider_label
+
 NOTES_PREVIEW = 60
 
 
 def fact(row, name: str):
     """A fact a `TokenRow` adds (None on a bare search record, which the table also accepts)."""
     return getattr(row, name, None)
-
-
-def provider_label(row) -> str | None:
-    """The provider's label; "not read" when the batch read that gives it failed."""
-    if row.provider is not None:
-        return str(getattr(row.provider, "label", row.provider))
-    return "not read (try again)" if getattr(row, "related_missing", False) else None
 
 
 class PaymentTokenTable(NexudusTable):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import customer_views, views
 
 app_name = "payment_tokens"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:token_id>/token/", views.payment_token_reveal_view, name="reveal"),
     path("<int:token_id>/edit/", views.payment_token_edit_view, name="edit"),
     path("<int:token_id>/delete/", views.payment_token_delete_view, name="delete"),
+    path("customer/<int:coworker_id>/", customer_views.customer_tokens_view, name="customer"),
 ]

@@ -189,6 +189,18 @@
     if (narrow.addEventListener) narrow.addEventListener("change", fit);
   })();
 
+  // --- Filters (templates/core/_search_form.html): a search page's filters are open in the markup; on a
+  // narrow screen they start folded while there are results and no filter is wrong (data-folded), so the
+  // results are the first thing on a phone. On a wide screen they are always open (their summary is hidden).
+  (function () {
+    var panels = document.querySelectorAll('details[data-filter-panel="narrow"]');
+    if (!panels.length || !window.matchMedia) return;
+    var narrow = window.matchMedia("(max-width: 767px)");
+    panels.forEach(function (panel) { if (narrow.matches && panel.hasAttribute("data-folded")) panel.open = false; });
+    function widen() { if (!narrow.matches) panels.forEach(function (panel) { panel.open = true; }); }
+    if (narrow.addEventListener) narrow.addEventListener("change", widen);
+  })();
+
   // --- Paging: the new page starts at the table's top, and the keyboard focus is on its caption. ----------
   // Registered after the focus keeper above, so it has the last word for a page link or page size.
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -93,9 +93,11 @@ def test_a_date_only_filter_applies(screen, live_server, upstream, browser_sign_
     screen.goto(f"{live_server.url}/payment-tokens/")
     summary = screen.locator(".table-summary")
     before = summary.inner_text()
-    more = screen.locator("details", has=screen.get_by_label("Created from"))
-    if more.count() and not more.first.get_attribute("open"):
-        more.first.locator("summary").click()
+    # "Created from" is under "More filters", inside the filters (folded on a phone while there are results).
+    for fold in (".filter-panel", ".more-filters"):
+        panel = screen.locator(f"details{fold}")
+        if panel.get_attribute("open") is None:
+            panel.locator(":scope > summary").click()
     screen.get_by_label("Created from").fill("2026-10-28")
     screen.get_by_label("Created to").fill("2026-10-28")
     screen.get_by_label("Created to").dispatch_event("change")
@@ -174,3 +176,158 @@ def test_the_desktop_shows_the_nav_and_no_phone_menu(page, live_server, upstream
     browser_sign_in(page, live_server.url)
     expect(page.locator(".nav-menu > summary")).to_be_hidden()
     expect(page.locator(".app-nav").get_by_role("link", name="Payment tokens")).to_be_visible()
+
+
+# --- the customer's page: the chart, its table, their tokens, the inline filters (issue 18) -------------
+
+
+def _customer_page(screen, live_server, upstream, browser_sign_in, **params) -> dict:
+    invoice = _invoice(upstream, "INV-01963")
+    browser_sign_in(screen, live_server.url, email="agent@sandbox.test")
+    query = "&".join(f"{name}={value}" for name, value in params.items())
+    screen.goto(f"{live_server.url}/customers/{invoice['CoworkerId']}/ledger/{'?' + query if query else ''}")
+    return invoice
+
+
+def test_a_chart_point_shows_its_value_on_keyboard_focus_and_on_hover(screen, live_server, upstream, browser_sign_in):
+    _customer_page(screen, live_server, upstream, browser_sign_in)
+    drawing = screen.get_by_role("img", name=re.compile(r"^Balance of .* over time"))
+    box = drawing.bounding_box()
+    assert box and box["height"] <= 200 and box["width"] > 300  # compact, full width
+    points = screen.locator(".chart-point")
+    count = points.count()
+    assert count > 2
+    assert screen.locator('.chart-point[tabindex="0"]').count() == 1
+    newest = points.nth(count - 1)
+    assert newest.get_attribute("tabindex") == "0"  # the one Tab stop: the newest entry
+    # Tab reaches the chart once (its newest point); the arrow keys move along it.
+    newest.focus()
+    readout = newest.locator(":scope > text")
+    expect(readout).to_be_visible()
+    expect(readout).to_contain_text("GBP")
+    assert newest.get_attribute("aria-label").startswith(readout.locator("tspan").nth(1).text_content()[:11])
+    screen.keyboard.press("ArrowLeft")
+    previous = points.nth(count - 2)
+    expect(previous).to_be_focused()
+    expect(previous.locator(":scope > text")).to_be_visible()
+    expect(readout).to_be_hidden()
+    assert previous.get_attribute("tabindex") == "0" and newest.get_attribute("tabindex") == "-1"
+    screen.keyboard.press("Home")
+    expect(points.first).to_be_focused()
+    # The pointer: the value of the point under it (its band spans half-way to its neighbours).
+    screen.locator("h1").click()  # focus leaves the chart
+    band = points.nth(count // 2).locator(":scope > rect").bounding_box()
+    screen.mouse.move(band["x"] + band["width"] / 2, band["y"] + band["height"] / 2)
+    expect(points.nth(count // 2).locator(":scope > text")).to_be_visible()
+    # The readout stays inside the chart, whatever the width.
+    tip = points.nth(count // 2).locator(":scope > text").bounding_box()
+    assert box["x"] - 1 <= tip["x"] and tip["x"] + tip["width"] <= box["x"] + box["width"] + 1, (tip, box)
+
+
+def test_the_chart_labels_are_readable_and_never_overlap(screen, live_server, upstream, browser_sign_in):
+    _customer_page(screen, live_server, upstream, browser_sign_in)
+    ticks = screen.locator(".chart-drawing .chart-tick")
+    boxes = []
+    for index in range(ticks.count()):
+        tick = ticks.nth(index)
+        if not tick.is_visible():
+            continue
+        size = float(tick.evaluate("element => getComputedStyle(element).fontSize").removesuffix("px"))
+        assert size >= 11  # real pixels: the chart is not scaled down on a phone
+        boxes.append(tick.bounding_box())
+    assert len(boxes) >= 4
+    for index, first in enumerate(boxes):
+        for second in boxes[index + 1 :]:
+            apart = (
+                first["x"] + first["width"] <= second["x"]
+                or second["x"] + second["width"] <= first["x"]
+                or first["y"] + first["height"] <= second["y"]
+                or second["y"] + second["height"] <= first["y"]
+            )
+            assert apart, (first, second)
+    # Five dates along the bottom of a wide chart, three on a phone.
+    optional = screen.locator(".chart-drawing .chart-tick-optional")
+    assert optional.count() == 2
+    narrow = screen.viewport_size["width"] < 640
+    assert [optional.nth(i).is_visible() for i in range(2)] == [not narrow, not narrow]
+
+
+def test_the_chart_as_a_table_lists_every_point(screen, live_server, upstream, browser_sign_in):
+    _customer_page(screen, live_server, upstream, browser_sign_in)
+    points = screen.locator(".chart-point").count()
+    table = screen.locator(".chart-table table")
+    expect(table).to_be_hidden()
+    screen.get_by_text("Show the chart as a table").click()
+    expect(table).to_be_visible()
+    assert table.locator("tbody tr").count() == points
+    expect(table.locator("thead")).to_contain_text("Balance after")
+    expect(table.locator("tbody tr").last).to_contain_text("GBP")
+
+
+def test_the_customer_page_lists_their_payment_tokens(screen, live_server, upstream, browser_sign_in):
+    invoice = _customer_page(screen, live_server, upstream, browser_sign_in)
+    section = screen.locator("#customer-tokens")
+    expect(section.get_by_role("heading", name="Payment tokens")).to_be_visible()
+    rows = section.locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    inv = section.get_by_role("link", name="INV-01963")
+    expect(inv.first).to_have_attribute("href", f"/invoices/{invoice['Id']}/")
+    expect(section.locator("tbody")).to_contain_text(re.compile(r"Stripe|GoCardless|Braintree|Bank Transfer|Cash"))
+    assert "•" in rows.first.locator(".masked-token").inner_text()
+
+
+def test_the_customer_ledger_filters_are_folded_and_apply_inline(screen, live_server, upstream, browser_sign_in):
+    invoice = _customer_page(screen, live_server, upstream, browser_sign_in)
+    code = screen.get_by_label("Code", exact=True)
+    expect(code).to_be_hidden()  # folded: there are entries
+    screen.get_by_text("Filter these entries").click()
+    expect(code).to_be_visible()
+    code.fill("PAYM")
+    screen.wait_for_url(re.compile(r"code=PAYM"))
+    assert f"/customers/{invoice['CoworkerId']}/ledger/" in screen.url and "business=" in screen.url
+    headers = screen.locator("#results thead th").all_inner_texts()
+    column = next(i for i, header in enumerate(headers, start=1) if header.strip().startswith("Code"))
+    codes = screen.locator(f"#results tbody tr td:nth-child({column})")
+    expect(codes.first).to_have_text("PAYM")
+    assert set(codes.all_inner_texts()) == {"PAYM"}
+    expect(screen.locator("#results .export-link")).to_be_visible()  # a filtered view has its own export
+    expect(screen.get_by_role("img", name=re.compile("^Balance of"))).to_be_visible()  # the rest stays
+
+
+def test_search_filters_fold_on_a_phone_while_there_are_results(screen, live_server, upstream, browser_sign_in):
+    browser_sign_in(screen, live_server.url)
+    screen.goto(f"{live_server.url}/ledger-entries/")
+    first_filter = screen.get_by_label("Customer (id or name)")
+    table = screen.locator("#results table")
+    if screen.viewport_size["width"] < 768:
+        expect(first_filter).to_be_hidden()
+        assert table.bounding_box()["y"] < 844  # the results are on the first screen
+        screen.locator(".filter-panel > summary").click()
+        expect(first_filter).to_be_visible()
+    else:
+        expect(first_filter).to_be_visible()
+        expect(screen.locator(".filter-panel > summary")).to_be_hidden()
+    screen.goto(f"{live_server.url}/ledger-entries/?code=NO-SUCH-CODE")
+    expect(first_filter).to_be_visible()  # nothing found: open, to change them
+    screen.goto(f"{live_server.url}/ledger-entries/?debit_from=abc")
+    expect(screen.get_by_label("Debit from")).to_be_visible()  # a filter to fix: open at it
+
+
+def test_axe_finds_no_serious_violations_on_the_customer_page_with_the_chart_in_use(
+    screen, live_server, upstream, browser_sign_in
+):
+    _customer_page(screen, live_server, upstream, browser_sign_in)
+    screen.wait_for_load_state("networkidle")
+    expect(screen.locator("#customer-tokens table")).to_be_visible()
+    screen.get_by_text("Show the chart as a table").click()
+    screen.get_by_text("Filter these entries").click()
+    screen.locator('.chart-point[tabindex="0"]').focus()
+    axe = Axe()
+    problems = []
+    for scheme in ("light", "dark"):
+        screen.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+        screen.wait_for_timeout(50)
+        for violation in axe.run(screen).response["violations"]:
+            if violation["impact"] in BLOCKING:
+                problems.append(f"[{scheme}] {violation['id']}: {violation['help']} {violation['nodes'][:2]}")
+    assert not problems, "\n".join(problems)

@@ -91,6 +91,8 @@ def test_strict_fields_raise_only_validation_errors(text):
 
 
 FORMS = all_form_classes()
+#: What a form needs beyond its data (a customer page's filters belong to that customer).
+FORM_KWARGS = {"CustomerLedgerSearchForm": {"coworker_id": 20001}}
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
@@ -99,10 +101,12 @@ FORMS = all_form_classes()
 def test_every_form_validates_any_input_without_raising(form_class, data):
     names = list(form_class.base_fields)
     values = data.draw(st.dictionaries(st.sampled_from(names), hostile_text, max_size=len(names)), label="data")
-    form = form_class(values)
+    form = form_class(values, **FORM_KWARGS.get(form_class.__name__, {}))
     form.is_valid()  # any exception other than a field error fails the test
     for name, errors in form.errors.items():
         assert name == "__all__" or name in form.fields
         assert all(isinstance(message, str) and message for message in errors)
     if isinstance(form, SearchForm) and form.is_valid() and form.query_class is not object:
-        form.to_query(page=1, size=25)
+        query = form.to_query(page=1, size=25)
+        if "coworker_id" in FORM_KWARGS.get(form_class.__name__, {}):
+            assert query.coworker_id == 20001  # whatever the input, the page's customer only

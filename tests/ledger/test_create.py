@@ -329,6 +329,11 @@ def test_confirmed_entry_is_saved_once_and_shows_the_balance_nexudus_computed(op
     assert saved["CoworkerInvoiceId"] == invoice["Id"]
     shown = re.search(r'data-balance="([^"]+)"', html).group(1)
     assert Decimal(shown) == Decimal(str(saved["Balance"]))
+    # The balance is said once, in words with its currency (no "(balance GBP …, as Nexudus keeps it)").
+    after = re.search(r"<dt>Balance after this entry</dt>\s*<dd>(.*?)</dd>", html, re.S).group(1)
+    amount = f"{abs(Decimal(str(saved['Balance']))):,.2f}"
+    assert re.sub(r"<[^>]+>", "", after).count(amount) == 1
+    assert "as Nexudus" not in html and "as computed by" not in html
     assert f'href="/ledger-entries/{entry_id}/"' in html
     assert f'href="/customers/{invoice["CoworkerId"]}/ledger/?business={invoice["BusinessId"]}"' in html
 

@@ -3,6 +3,8 @@ upstream call per render, and invalid filters that never reach Nexudus."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .helpers import SEARCH, api_ids, api_page, api_total, calls, row_ids
@@ -177,3 +179,23 @@ def test_search_shows_upstream_problems_in_the_table_area(ops_client, upstream):
 
 def test_agent_can_search(agent_client, upstream):
     assert row_ids(agent_client.get(URL)) == api_ids(upstream, **DEFAULT_SORT, size=25)
+
+
+PANEL = re.compile(r'<details class="filter-panel"[^>]*>')
+
+
+@pytest.mark.parametrize(
+    ("query", "folded"),
+    [
+        ({}, True),  # results: folded on a phone (open in the markup, app.js folds it there)
+        ({"code": "PAYM"}, True),
+        ({"code": "NO-SUCH-CODE"}, False),  # nothing found: open, to change the filters
+        ({"debit_from": "abc"}, False),  # a filter to fix: open
+    ],
+)
+def test_the_filters_fold_on_a_phone_only_while_there_are_results_and_no_filter_is_wrong(
+    ops_client, upstream, query, folded
+):
+    panel = PANEL.search(ops_client.get(URL, query).content.decode()).group(0)
+    assert 'data-filter-panel="narrow"' in panel and " open" in panel  # wide screens: always open
+    assert ("data-folded" in panel) is folded

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from dashboard.ledger.chart import balance_chart
+from dashboard.ledger.chart import X_MAX, balance_chart
 from dashboard.ledger.forms import LedgerEntryForm, LedgerEntrySearchForm
 from dashboard.ledger.wording import balance_in_words, balance_state, entry_summary
 from dashboard.nexudus.records import LedgerEntry
@@ -140,15 +141,22 @@ def test_chart_is_a_step_line_across_the_plot_with_a_zero_line():
     ]
     chart = balance_chart(history, currency_code="GBP", customer="Jane")
     assert chart.title == "Balance of Jane over time"
+    # The first balance is the highest: the line starts at the top left of its box.
     assert chart.path.startswith(f"M {float(chart.plot_left)} {float(chart.plot_top)}")
-    assert chart.path.count(" H ") == 2 and chart.path.endswith(f"V {chart.zero_y}")
-    assert chart.points[-1][0] == chart.plot_right
-    assert chart.points[1][1] == chart.plot_bottom  # the lowest balance at the bottom
+    zero = chart.points[2]
+    assert chart.path.count(" H ") == 2 and chart.path.endswith(f"V {zero.box_y}")
+    assert chart.points[-1].box_x == chart.plot_right and chart.points[-1].x == X_MAX
+    assert chart.points[1].box_y == chart.plot_bottom  # the lowest balance at the bottom
+    assert zero.y == chart.zero_y  # the settled entry sits on the zero line
     assert "now GBP 0.00 (settled)" in chart.description
     assert [t.label for t in chart.y_ticks] == ["GBP 100.00", "GBP -50.00"]
+    assert [p.balance_text for p in chart.points] == ["GBP 100.00 owed", "GBP 50.00 in credit", "GBP 0.00, settled"]
+    assert chart.points[1].label == "11 Jan 2025, entry 2 (d): GBP 50.00 in credit"
 
 
 def test_chart_of_one_entry_is_a_flat_line_and_of_none_is_absent():
     only = balance_chart([_entry(1, "5", datetime(2025, 1, 1, tzinfo=UTC))], currency_code="GBP", customer="J")
-    assert only.points[0][1] == only.points[1][1]
+    assert len(only.points) == 1
+    assert re.fullmatch(r"M 0\.0 ([\d.]+) H 1000\.0 V \1", only.path)  # held across the plot
+    assert [t.label for t in only.x_ticks] == ["01 Jan 2025"]
     assert balance_chart([], currency_code="GBP", customer="J") is None

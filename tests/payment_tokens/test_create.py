@@ -61,6 +61,12 @@ def test_htmx_create_confirms_with_a_link_and_a_fresh_form(ops_client, upstream)
     assert response.status_code == 200 and "<html" not in html
     assert 'id="create-area"' in html
     assert 'href="/payment-tokens/' in html and "Saved:" in html
+    # The token's name is its id: said once, with its copy button (not "Payment token N (Id N)").
+    saved = re.search(
+        r'Saved: <a href="/payment-tokens/(\d+)/">Payment token <span class="created-id">(\d+)</span></a>', html
+    )
+    assert saved and saved.group(1) == saved.group(2) and "(Id " not in html
+    assert f'data-copy="{saved.group(1)}">Copy id</button>' in html
     assert key not in html  # the next entry gets a new one-time key
     # Issue 19: "Record another" keeps the invoice (the old form cleared it though the page was about it).
     assert 'name="coworker_invoice_id" value="300001"' in html

@@ -121,7 +121,8 @@ def csv_export_response(
 def export_search_csv(
     request: HttpRequest,
     *,
-    form_class: type[SearchForm],
+    form_class: type[SearchForm] | None = None,
+    form: SearchForm | None = None,
     table_class: type[NexudusTable],
     search: Callable[[Any], Page[Any]],
     resource: str,
@@ -132,8 +133,11 @@ def export_search_csv(
 ) -> HttpResponseBase:
     """The `?export=csv` branch of a search page: the same `SearchForm` validation and column sort as the
     table, all pages, the table's own export columns. Invalid filters go back to the listing, which shows
-    why."""
-    form = form_class(request.GET)
+    why. `form`: the page's own bound form, when it needs more than the request to build (else `form_class`)."""
+    if form is None:
+        if form_class is None:
+            raise TypeError("export_search_csv needs a form or a form_class.")
+        form = form_class(request.GET)
     if not form.is_valid():
         query_string = request.GET.copy()
         query_string.pop("export", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,12 +50,16 @@ def table_params(params: QueryDict, table_class: Any, default_per_page: int | No
     return TableParams(page=page, per_page=per_page, sort=sort if valid else None)
 
 
-def canonical_query(request: HttpRequest, names: Iterable[str], table: TableParams) -> QueryDict:
+def canonical_query(
+    request: HttpRequest, names: Iterable[str], table: TableParams, data: Mapping[str, Any] | None = None
+) -> QueryDict:
     """The state of a search as a clean query string: non-empty filters in form order, then the clamped
-    sort, page and page size (defaults left out). Links and the pushed URL are built from it."""
+    sort, page and page size (defaults left out). Links and the pushed URL are built from it. `data`: the
+    filters' values when they are not exactly the request's (a page that fills one in, e.g. its business)."""
+    source = request.GET if data is None else data
     query = QueryDict(mutable=True)
     for name in names:
-        value = (request.GET.get(name) or "").strip()
+        value = (source.get(name) or "").strip()
         if value:
             query[name] = value
     if table.sort:

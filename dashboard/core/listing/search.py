@@ -75,6 +75,103 @@ def search_response(request: HttpRequest, response: HttpResponse, state: QueryDi
     return push_state(request, response, request.path + (f"?{query_string}" if query_string else ""))
 
 
+#: `?filters=open`: a page part's filters shown open (and, for htmx, only its filter form; see `filters_fragment`).
+FILTERS_PARAM = "filters"
+
+
+def filters_fragment(request: HttpRequest, form: SearchForm, **context: Any) -> HttpResponse | None:
+    """The filter form alone, when a folded page part's filters are opened (htmx, `?filters=open`): no
+    search, no upstream call. None for any other request."""
+    if not (wants_fragment(request) and request.GET.get(FILTERS_PARAM) == "open"):
+        return None
+    return render(request, "core/_filters.html", {"form": form, **context})
+
+
+@dataclasses.dataclass
+class SearchListing:
+    """One render of a search page, in the steps `render_search` takes, for a page that shows more around its
+    results (a customer's ledger): the person's table choices and paging, the query of the valid filters,
+    the table (one upstream search), the context the shared templates read, and the page or `#results`."""
+
+    request: HttpRequest
+    form: SearchForm
+    table_class: type[NexudusTable]
+    preference: TablePreference | None
+    params: TableParams
+
+    @classmethod
+    def start(cls, request: HttpRequest, form: SearchForm, table_class: type[NexudusTable]) -> SearchListing:
+        preference = remember_table_choices(request, table_class)
+        params = table_params(request.GET, table_class, preference.per_page if preference else None)
+        return cls(request, form, table_class, preference, params)
+
+    def query(self) -> Any | None:
+        """The query of the valid filters, for the page asked for; None when a filter is wrong."""
+        if not self.form.is_valid():
+            return None
+        return self.form.to_query(page=self.params.page, size=self.params.per_page)
+
+    def fetch(
+        self, *, search: Callable[[Any], Any], query: Any, role: str | None = None
+    ) -> tuple[NexudusTable | None, UpstreamProblem | None]:
+        """The table of `query` (a Nexudus failure becomes the problem shown instead)."""
+        table, problem = attempt(
+            lambda: build_table(self.table_class, search=search, query=query, params=self.params), role=role
+        )
+        if table is not None:
+            apply_columns(table, self.preference)
+            self.params = dataclasses.replace(self.params, page=table.page.number)  # after any fall-back
+        return table, problem
+
+    def context(
+        self,
+        table: NexudusTable | None,
+        problem: UpstreamProblem | None,
+        *,
+        export: CsvExport | None = None,
+        filter_panel: str = "narrow",
+    ) -> dict[str, Any]:
+        """What `core/_search_form.html` and `core/_results.html` read. `filter_panel`: the screens on which
+        the filters fold away while there are results and no filter is wrong ("narrow": phones; "always").
+        Folded "always", the fields are only rendered when the fold is opened (`filters_fragment`): a page
+        part's filters cost its page nothing until they are wanted."""
+        # Sort and page links, the pushed URL and saved views carry the clean, clamped state, not request.GET.
+        state = canonical_query(self.request, self.form.fields, self.params, data=self.form.data)
+        if table is not None:
+            table.query_state = state
+        has_results = table is not None and bool(table.paginator.count)
+        folded = has_results and not self.form.errors and self.request.GET.get(FILTERS_PARAM) != "open"
+        lazy: dict[str, Any] = {}
+        if folded and filter_panel == "always":
+            opened = state.copy()
+            opened[FILTERS_PARAM] = "open"
+            lazy = {
+                "filters_url": f"{self.request.path}?{opened.urlencode()}",
+                "filter_state": [(name, state[name]) for name in self.form.fields if name in state],
+            }
+        return {
+            "form": self.form,
+            "table": table,
+            "problem": problem,
+            "params": self.params,
+            "search_query": state,
+            "page_sizes": page_sizes(),
+            "has_filters": bool(self.form.is_valid() and self.form.filters_set),
+            "filter_panel": filter_panel,
+            "filters_folded": folded,
+            **lazy,
+            **preference_context(self.table_class, self.preference),
+            **({"export": export_link()} if export is not None else {}),
+        }
+
+    def respond(self, template_name: str, context: dict[str, Any], partial_name: str = "results") -> HttpResponse:
+        """The page, or for htmx its `#results` with the search's canonical URL pushed."""
+        if wants_fragment(self.request):
+            response = render(self.request, f"{template_name}#{partial_name}", context)
+            return search_response(self.request, response, context["search_query"])
+        return render(self.request, template_name, context)
+
+
 def render_search(
     request: HttpRequest,
     *,
@@ -100,33 +197,10 @@ def render_search(
             role=role,
             on_finished=export.on_finished,
         )
-    form = form_class(request.GET, search_url=request.path)
-    preference = remember_table_choices(request, table_class)
-    params = table_params(request.GET, table_class, preference.per_page if preference else None)
+    listing = SearchListing.start(request, form_class(request.GET, search_url=request.path), table_class)
     table: NexudusTable | None = None
     problem: UpstreamProblem | None = None
-    if form.is_valid():
-        query = form.to_query(page=params.page, size=params.per_page)
-        table, problem = attempt(lambda: build_table(table_class, search=search, query=query, params=params), role=role)
-        if table is not None:
-            apply_columns(table, preference)
-            params = dataclasses.replace(params, page=table.page.number)  # after any fall-back
-    # Sort and page links, the pushed URL and saved views carry the clean, clamped state, not request.GET.
-    state = canonical_query(request, form.fields, params)
-    if table is not None:
-        table.query_state = state
-    context = {
-        "form": form,
-        "table": table,
-        "problem": problem,
-        "params": params,
-        "search_query": state,
-        "page_sizes": page_sizes(),
-        "has_filters": bool(form.is_valid() and form.active_filters),
-        **preference_context(table_class, preference),
-        **({"export": export_link()} if export is not None else {}),
-        **(extra_context or {}),
-    }
-    if wants_fragment(request):
-        return search_response(request, render(request, f"{template_name}#{partial_name}", context), state)
-    return render(request, template_name, context)
+    if (query := listing.query()) is not None:
+        table, problem = listing.fetch(search=search, query=query, role=role)
+    context = {**listing.context(table, problem, export=export), **(extra_context or {})}
+    return listing.respond(template_name, context, partial_name)

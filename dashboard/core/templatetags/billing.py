@@ -50,6 +50,15 @@ def currency_places(currency: str | None) -> int:
     return _CURRENCY_PLACES.get((currency or "").upper(), 2)
 
 
+def round_money(amount: Decimal, currency: str | None) -> Decimal:
+    """`amount` at the currency's places (half to even). An amount of more digits than Decimal's 28 (absurd,
+    but Nexudus may send it) is returned as it is: it is still shown, never an error."""
+    try:
+        return amount.quantize(Decimal(1).scaleb(-currency_places(currency)), rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:
+        return amount
+
+
 def _to_decimal(value: object) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
@@ -68,7 +77,7 @@ def money(value: object, currency: str | None = None) -> str:
     if amount is None:
         return ""
     places = currency_places(currency)
-    quantised = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    quantised = round_money(amount, currency)
     sign = "-" if quantised < 0 else ""
     number = f"{abs(quantised):,.{places}f}"
     code = (currency or "").upper().strip()
