@@ -97,16 +97,7 @@ class Run:
                 continue
             log(f"{latency_ms} ms, {c.users} users open loop: {s.key}")
             self.results.append(
-                measure.many_users_open(
-                    harness,
-                    s,
-                    users=c.users,
-                    latency_ms=latency_ms,
-                    rate=c.open_rate_per_user / s.requests_per_op,
-                    upstream=floors[s.key],
-                    warmup_s=c.warmup_s,
-                    window_s=c.window_many_s,
-                )
+                self._many(harness, s, floors, latency_ms, c.open_rate_per_user / s.requests_per_op, c.window_many_s)
             )
         if latency_ms == targets.PACED_LATENCY_MS:
             self.paced(harness, [s for s in scenarios if s.key in floors], floors, latency_ms)
@@ -126,6 +117,29 @@ class Run:
                 )
             )
 
+    def _many(
+        self,
+        harness: measure.Harness,
+        scenario: Scenario,
+        floors: dict[str, LatencySummary | None],
+        latency_ms: int,
+        rate: float,
+        window_s: float,
+        mode: str = "open",
+    ) -> ScenarioResult:
+        """One open-loop window of every virtual user sending `rate` operations a second each."""
+        return measure.many_users_open(
+            harness,
+            scenario,
+            users=self.config.users,
+            latency_ms=latency_ms,
+            rate=rate,
+            upstream=floors[scenario.key],
+            warmup_s=self.config.warmup_s,
+            window_s=window_s,
+            mode=mode,
+        )
+
     def paced(
         self,
         harness: measure.Harness,
@@ -139,19 +153,8 @@ class Run:
             if s.key in targets.NOT_PACED or self.out_of_time():
                 continue
             log(f"{latency_ms} ms, {c.users} users, a page every {1 / c.paced_rate_per_user:.0f} s: {s.key}")
-            self.results.append(
-                measure.many_users_open(
-                    harness,
-                    s,
-                    users=c.users,
-                    latency_ms=latency_ms,
-                    rate=c.paced_rate_per_user / s.requests_per_op,
-                    upstream=floors[s.key],
-                    warmup_s=c.warmup_s,
-                    window_s=c.window_paced_s,
-                    mode="paced",
-                )
-            )
+            rate = c.paced_rate_per_user / s.requests_per_op
+            self.results.append(self._many(harness, s, floors, latency_ms, rate, c.window_paced_s, mode="paced"))
 
     def capacity(
         self, harness: measure.Harness, scenario: Scenario, floors: dict[str, LatencySummary | None], latency_ms: int
@@ -165,16 +168,8 @@ class Run:
             if self.out_of_time():
                 return
             log(f"{latency_ms} ms, capacity ramp: {scenario.key} at {rate} pages/s")
-            result = measure.many_users_open(
-                harness,
-                scenario,
-                users=c.users,
-                latency_ms=latency_ms,
-                rate=rate / c.users,
-                upstream=floors[scenario.key],
-                warmup_s=c.warmup_s,
-                window_s=c.capacity_step_s,
-                mode=f"ramp-{rate}",
+            result = self._many(
+                harness, scenario, floors, latency_ms, rate / c.users, c.capacity_step_s, mode=f"ramp-{rate}"
             )
             self.results.append(result)
             if not targets.holds(result):

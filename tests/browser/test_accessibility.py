@@ -8,11 +8,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_checks import violations_in_each_scheme
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TOKENS_API = "/api/billing/coworkerinvoicepaymenttokens"
 LEDGER_API = "/api/billing/coworkerledgerentries"
-BLOCKING = {"serious", "critical"}
 
 
 def _first(upstream, path: str, **params) -> dict:
@@ -52,28 +53,13 @@ def _settled(page) -> None:
     expect(page.locator(".htmx-request, [aria-busy=true]")).to_have_count(0)
 
 
-def _violations(axe: Axe, page, where: str) -> list[str]:
-    results = axe.run(page)
-    found = []
-    for violation in results.response["violations"]:
-        if violation["impact"] in BLOCKING:
-            targets = "; ".join(", ".join(node["target"]) for node in violation["nodes"][:5])
-            found.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
-    return found
-
-
 def test_axe_finds_no_serious_violations_on_any_page_in_light_and_dark(page, live_server, upstream, browser_sign_in):
     axe = Axe()
     problems: list[str] = []
 
     def check(name: str) -> None:
         _settled(page)
-        for scheme in ("light", "dark"):
-            # Reduced motion: the colours switch at once instead of fading (Pico's transitions), so axe
-            # measures the scheme's final colours.
-            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-            page.wait_for_timeout(50)
-            problems.extend(_violations(axe, page, f"{name} [{scheme}]"))
+        problems.extend(violations_in_each_scheme(axe, page, name))
         page.emulate_media(color_scheme="light")
 
     page.goto(f"{live_server.url}/signin/")

@@ -10,12 +10,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_checks import violations_in_each_scheme
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 INVOICES_API = "/api/billing/coworkerinvoices"
 COWORKERS_API = "/api/spaces/coworkers"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-BLOCKING = {"serious", "critical"}
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -139,12 +140,7 @@ def test_axe_on_a_phone_finds_no_serious_violations_on_the_desk_pages(browser, l
         ):
             phone.goto(live_server.url + path)
             phone.wait_for_load_state("networkidle")
-            for scheme in ("light", "dark"):
-                phone.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-                phone.wait_for_timeout(50)
-                for violation in axe.run(phone).response["violations"]:
-                    if violation["impact"] in BLOCKING:
-                        problems.append(f"{path} [{scheme}]: {violation['id']}: {violation['help']}")
+            problems += violations_in_each_scheme(axe, phone, path)
         assert not phone.locator(".key-hint").first.is_visible()  # no keyboard hints on a touch screen
     finally:
         context.close()
@@ -324,10 +320,5 @@ def test_axe_finds_no_serious_violations_on_the_customer_page_with_the_chart_in_
     screen.locator('.chart-point[tabindex="0"]').focus()
     axe = Axe()
     problems = []
-    for scheme in ("light", "dark"):
-        screen.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-        screen.wait_for_timeout(50)
-        for violation in axe.run(screen).response["violations"]:
-            if violation["impact"] in BLOCKING:
-                problems.append(f"[{scheme}] {violation['id']}: {violation['help']} {violation['nodes'][:2]}")
+    problems += violations_in_each_scheme(axe, screen, "customer page")
     assert not problems, "\n".join(problems)

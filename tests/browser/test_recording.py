@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_checks import violations_in_each_scheme
 from tests.ledger.helpers import LEDGER_API, api_page, unpaid_invoice
 
 pytestmark = [pytest.mark.browser]
@@ -307,11 +308,7 @@ def test_token_edit_and_delete_through_confirm_steps_with_their_history(
         "tried to change the payment provider from Bank Transfer to Cash; Nexudus refused"
     )
     axe = Axe()
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
-        page.wait_for_timeout(50)  # the scheme's final colours (as test_accessibility does)
-        found = axe.run(page).response["violations"]
-        assert [v["id"] for v in found if v["impact"] in ("serious", "critical")] == [], scheme
+    assert violations_in_each_scheme(axe, page, "token history") == []
     page.emulate_media(color_scheme="light")
 
     page.get_by_role("button", name="Delete").click()

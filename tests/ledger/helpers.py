@@ -106,3 +106,20 @@ def created_id(response) -> int:
     match = CREATED_ID.search(response.content.decode())
     assert match, response.content.decode()[-3000:]
     return int(match.group(1))
+
+
+def entry_at_another_business(upstream, coworker_id: int, home: int) -> int:
+    """Give the customer an entry at a business other than `home` (through the API as admin); its id."""
+    other = 1001 if home != 1001 else 1002
+    body = {
+        "BusinessId": other,
+        "CoworkerId": coworker_id,
+        "Description": "Day pass elsewhere",
+        "Code": "CHRG",
+        "Debit": 25,
+        "Credit": 0,
+        "Balance": 25,
+        "TransactionDate": "2025-06-01T10:00:00Z",
+    }
+    assert upstream.api("POST", LEDGER_API, json=body).json()["WasSuccessful"]
+    return other

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.ledger.selectors import HISTORY_SIZE
 
-from .helpers import SEARCH, api_ids, api_page, calls, row_ids
+from .helpers import SEARCH, api_ids, api_page, calls, entry_at_another_business, row_ids
 
 LE = "CoworkerLedgerEntry"
 COWORKER = 20001
@@ -152,18 +152,7 @@ def test_filters_are_folded_while_there_are_results_and_say_how_many_are_set(ops
 
 
 def test_the_business_choice_keeps_the_filters(ops_client, upstream, business):
-    other = 1001 if business != 1001 else 1002
-    body = {
-        "BusinessId": other,
-        "CoworkerId": COWORKER,
-        "Description": "Day pass elsewhere",
-        "Code": "CHRG",
-        "Debit": 25,
-        "Credit": 0,
-        "Balance": 25,
-        "TransactionDate": "2025-06-01T10:00:00Z",
-    }
-    assert upstream.api("POST", "/api/billing/coworkerledgerentries", json=body).json()["WasSuccessful"]
+    entry_at_another_business(upstream, COWORKER, business)
     html = _page(ops_client, business=business, code="PAYM")
     form = re.search(r'<form id="business-form".*?</form>', html, re.S).group(0)
     assert '<input type="hidden" name="code" value="PAYM">' in form and 'name="business"' in form

@@ -13,6 +13,7 @@ from .helpers import (
     api_page,
     calls,
     current_balance,
+    entry_at_another_business,
     entry_data,
     review_and_confirm,
     row_ids,
@@ -71,18 +72,7 @@ def test_detail_shows_an_outage_in_words(ops_client, upstream):
 def _customer_with_two_businesses(upstream) -> tuple[int, list[int]]:
     """Customer 20001 also gets an entry at another business (arranged through the API as admin)."""
     home = upstream.api("GET", "/api/spaces/coworkers/20001").json()["InvoicingBusinessId"]
-    other = 1001 if home != 1001 else 1002
-    body = {
-        "BusinessId": other,
-        "CoworkerId": 20001,
-        "Description": "Day pass elsewhere",
-        "Code": "CHRG",
-        "Debit": 25,
-        "Credit": 0,
-        "Balance": 25,
-        "TransactionDate": "2025-06-01T10:00:00Z",
-    }
-    assert upstream.api("POST", LEDGER_API, json=body).json()["WasSuccessful"]
+    other = entry_at_another_business(upstream, 20001, home)
     return 20001, sorted([home, other])
 
 
