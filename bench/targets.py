@@ -34,7 +34,7 @@ CPU_PER_PAGE_MS = {
 PACED_LATENCY_MS = 100  # the realistic load (50 agents, a page every 5 s) runs at this upstream latency
 PACED_P99_FACTOR = 1.3
 NOT_PACED = {LOCK_CONTENDED_KEY}  # a deliberate worst case, reported apart
-RAMP_RATES = (25, 50, 75, 100, 125, 150, 200, 250)  # pages a second in all, for the capacity ramp
+RAMP_RATES = (5, 10, 15, 20, 30, 40, 60, 80, 120)  # pages a second in all, for the capacity ramp
 NEW_CONNECTIONS_PER_1000 = 1.0
 UPSTREAM_CALLS_TOLERANCE = 0.10  # after warm-up, keep-alive holds: ≈ 0 new upstream connections
 
