@@ -10,8 +10,11 @@ from datetime import UTC
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from dashboard.core.field_groups import FieldGroupTemplateMixin
 from dashboard.core.forms import (
     EnumChoiceField,
     LocalDateField,
@@ -28,6 +31,13 @@ from .wording import MAX_PLACES, currency_places, decimal_places
 
 MAX_AMOUNT = Decimal("999999999.9999")
 PARTY_FIELDS = ("business_id", "coworker_id", "coworker_invoice_id")
+#: Each party's picker: its search endpoint, what it searches by, extra inputs sent with a search (the
+#: invoice picker narrows to the chosen customer), and whether it lists matches as soon as it is focused.
+PICKERS = {
+    "coworker_id": ("ledger:pick-coworker", "name or id", "", False),
+    "business_id": ("ledger:pick-business", "name or id", "", True),
+    "coworker_invoice_id": ("ledger:pick-invoice", "number or id", "#id_coworker_id", True),
+}
 LABEL_MAX_LENGTH = 300
 
 
@@ -67,7 +77,7 @@ class WallClockDateTimeField(LocalDateTimeField):
             return super().to_python(value)
 
 
-class LedgerEntryForm(OneTimeKeyForm):
+class LedgerEntryForm(FieldGroupTemplateMixin, OneTimeKeyForm):
     business_id = IdField(label="Business")
     coworker_id = IdField(label="Customer (coworker)")
     description = forms.CharField(label="Description", max_length=255)
@@ -107,6 +117,24 @@ class LedgerEntryForm(OneTimeKeyForm):
             self.fields[name].widget.attrs.update(
                 {"placeholder": "Id", "autocomplete": "off", "aria-describedby": f"id_{name}_chosen"}
             )
+
+    @property
+    def pickers(self) -> dict[str, SafeString]:
+        """Each party's picker (ledger/picker.html, Jinja2), by field name: `{{ form.pickers.coworker_id }}`."""
+        return {
+            name: self[name].render(
+                template_name="ledger/picker.html",
+                context={
+                    "field": self[name],
+                    "label": self[f"{name}_label"],
+                    "url": reverse(url_name),
+                    "by": by,
+                    "include": include,
+                    "browse": browse,
+                },
+            )
+            for name, (url_name, by, include, browse) in PICKERS.items()
+        }
 
     def clean_debit(self) -> Decimal:
         return self.cleaned_data["debit"] or Decimal("0")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
+from dashboard.core.field_groups import FieldGroupTemplateMixin
+
 from .parsing import ColumnMapping, StatementError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 CURRENCIES = [("", "Any currency"), ("GBP", "GBP"), ("EUR", "EUR"), ("USD", "USD")]
 
 
-class StatementUploadForm(forms.Form):
+class StatementUploadForm(FieldGroupTemplateMixin, forms.Form):
     statement = forms.FileField(
         label="Statement file (CSV)",
         required=False,
@@ -59,7 +61,7 @@ ROLES = (
 )
 
 
-class ColumnMappingForm(forms.Form):
+class ColumnMappingForm(FieldGroupTemplateMixin, forms.Form):
     date_order = forms.ChoiceField(
         label="Dates written as",
         required=False,
