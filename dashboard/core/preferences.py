@@ -241,26 +241,25 @@ def _stored(user: Any) -> StoredPreferences:
         return memo[1]
     key = f"preferences:{_CACHE_SHAPE}:{user.pk}:{version}"
     try:
-        stored = cache.get(key)
+        payload = cache.get(key)
     except redis.RedisError as error:  # a cache outage costs the reads, never the page
         logger.warning("Preferences cache unavailable (%s); reading the database", type(error).__name__)
-        stored, key = None, None
-    if not isinstance(stored, StoredPreferences):
-        stored = _read(user.pk)
+        payload, key = None, None
+    if not (isinstance(payload, tuple) and len(payload) == 2):
+        payload = _read(user.pk)
         if key is not None:
             with suppress(redis.RedisError):
-                cache.set(key, stored, CACHE_SECONDS)
+                cache.set(key, payload, CACHE_SECONDS)
+    tables, views = payload
+    stored = StoredPreferences({table: TableChoice(*choice) for table, choice in tables.items()}, views)
     user._stored_preferences = (version, stored)
     return stored
 
 
-def _read(user_id: int) -> StoredPreferences:
-    tables = {
-        table: TableChoice(tuple(columns or ()), per_page)
-        for table, columns, per_page in TablePreference.objects.filter(user_id=user_id).values_list(
-            "table", "columns", "per_page"
-        )
-    }
+def _read(user_id: int) -> tuple[dict[str, tuple[tuple[str, ...], int | None]], tuple[tuple[Any, ...], ...]]:
+    """The person's preferences from the database, as plain tuples and dicts (what the cache holds: no class
+    of ours is pickled, so a copy never depends on the release that wrote it)."""
+    choices = TablePreference.objects.filter(user_id=user_id).values_list("table", "columns", "per_page")
+    tables = {table: (tuple(columns or ()), per_page) for table, columns, per_page in choices}
     views = SavedView.objects.filter(user_id=user_id).order_by("table", "name")
-    rows = tuple(views.values_list("id", "table", "name", "querystring")[:SAVED_VIEWS_SHOWN])
-    return StoredPreferences(tables, rows)
+    return tables, tuple(views.values_list("id", "table", "name", "querystring")[:SAVED_VIEWS_SHOWN])

@@ -203,3 +203,26 @@ def test_preferences_and_saved_views_are_written_only_by_the_preferences_module(
             ):
                 offenders.append(f"{path.relative_to(DASHBOARD)}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_cache_holds_no_token_and_no_class_of_ours(ops_client):
+    """Only plain data goes into the cache: never the person's Nexudus tokens (decrypted or not)."""
+    from django.core.cache import cache
+
+    account = get_user_model().objects.get(email="ops@sandbox.test").nexudus_account
+    tokens = account.token_set()
+    secrets = {account.access_token, account.refresh_token, tokens.access_token, tokens.refresh_token}
+    written = []
+    real_set = cache.set
+    with mock.patch.object(
+        preferences.cache, "set", side_effect=lambda *a, **k: written.append(a) or real_set(*a, **k)
+    ):
+        ops_client.post("/saved-views/", {"table": "ledger_entries", "name": "A", "querystring": "code=PAYM"})
+        _page(ops_client, "/ledger-entries/")
+        token_id = TOKEN_LINK.search(_page(ops_client, "/payment-tokens/")).group(1)
+        _page(ops_client, f"/payment-tokens/{token_id}/")
+    assert written
+    for _key, value, *_ in written:
+        text = repr(value)
+        assert all(secret not in text for secret in secrets)
+        assert "dashboard." not in text and "object at" not in text  # builtins only
