@@ -84,20 +84,41 @@ def test_a_detail_page_reads_the_account_once_and_the_permissions_in_one_query(
 
 
 def test_the_permissions_are_those_of_the_person_and_their_groups(ops_client, agent_client):
+    """The backend's one-query read answers as ModelBackend's two queries do, in every arrangement."""
+    from django.contrib.auth.backends import ModelBackend
     from django.contrib.auth.models import Group, Permission
 
-    ops, agent = (get_user_model().objects.get(email=f"{name}@sandbox.test") for name in ("ops", "agent"))
+    from dashboard.accounts.backends import SignedInUserBackend
+
+    users = get_user_model().objects
+    ops, agent = (users.get(email=f"{name}@sandbox.test") for name in ("ops", "agent"))
     view_all = Permission.objects.get(codename="view_all", content_type__app_label="audit")
+    other = Permission.objects.get(codename="view_user", content_type__app_label="auth")
     auditors = Group.objects.create(name="auditors")
-    auditors.permissions.add(view_all)
-    assert not get_user_model().objects.get(pk=ops.pk).has_perm("audit.view_all")
+    auditors.permissions.add(view_all, other)
+
+    def answers(user) -> tuple[set[str], set[str], bool]:
+        ours, django_own = SignedInUserBackend(), ModelBackend()
+        return (
+            ours.get_all_permissions(users.get(pk=user.pk)),
+            django_own.get_all_permissions(users.get(pk=user.pk)),
+            users.get(pk=user.pk).has_perm("audit.view_all"),
+        )
+
+    assert answers(ops) == (set(), set(), False)
     ops.groups.add(auditors)  # through a group
     agent.user_permissions.add(view_all)  # directly
-    for person in (ops, agent):
-        fresh = get_user_model().objects.get(pk=person.pk)
-        assert fresh.has_perm("audit.view_all") and fresh.get_all_permissions() == {"audit.view_all"}
+    assert answers(ops) == ({"audit.view_all", "auth.view_user"},) * 2 + (True,)
+    assert answers(agent) == ({"audit.view_all"},) * 2 + (True,)
+    agent.groups.add(auditors)  # both ways at once: each permission once
+    assert answers(agent) == ({"audit.view_all", "auth.view_user"},) * 2 + (True,)
     ops.groups.remove(auditors)
-    assert not get_user_model().objects.get(pk=ops.pk).has_perm("audit.view_all")
+    assert answers(ops) == (set(), set(), False)
+    users.filter(pk=agent.pk).update(is_active=False)
+    assert answers(agent) == (set(), set(), False)
+    users.filter(pk=ops.pk).update(is_superuser=True)
+    ours, theirs, allowed = answers(ops)
+    assert ours == theirs and len(ours) == Permission.objects.count() and allowed
 
 
 # --- coherence ----------------------------------------------------------------------------------------
