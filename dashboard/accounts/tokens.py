@@ -39,9 +39,10 @@ logger = logging.getLogger(__name__)
 class StoredTokenProvider:
     """`TokenProvider` over the encrypted tokens stored for one user (and only that user).
 
-    Made per request (`accounts.session.nexudus_client`). It reads the stored tokens once and keeps them
-    for the request (`_memo`): a page making three upstream calls, side by side on the fan-out pool
-    threads, reads and decrypts once, and those threads never open database connections of their own.
+    Made per request (`accounts.session.nexudus_client`). It takes the stored tokens from the account row
+    the request read with the user (or reads them once), and keeps them for the request (`_memo`): a page
+    making three upstream calls, side by side on the fan-out pool threads, decrypts once, and those
+    threads never open database connections of their own.
     Every refresh still happens under the row lock and re-reads the row there (`_refresh_once`); its
     outcome replaces the memo. Nothing is kept between requests, so a sign-out or a refresh by another
     process is seen by the next request.
