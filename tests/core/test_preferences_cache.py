@@ -247,3 +247,16 @@ def test_the_cache_holds_no_token_and_no_class_of_ours(ops_client):
         text = repr(value)
         assert all(secret not in text for secret in secrets)
         assert "dashboard." not in text and "object at" not in text  # builtins only
+
+
+def test_a_session_opened_before_the_new_backend_still_works_and_sees_changes(ops_client):
+    """Sessions store the backend that signed them in: ModelBackend's (before this change) keep working."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    session = ops_client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert "Description" in _headers(_page(ops_client, "/ledger-entries/"))
+    ops_client.post("/preferences/tables/ledger_entries/columns/", {"columns": ["id", "credit"]})
+    assert _headers(_page(ops_client, "/ledger-entries/")) == ["Id", "Credit"]
+    assert ops_client.session[BACKEND_SESSION_KEY] == "django.contrib.auth.backends.ModelBackend"
