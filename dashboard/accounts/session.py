@@ -12,6 +12,7 @@ from dashboard.nexudus.client import NexudusClient
 from dashboard.nexudus.errors import NexudusAuthExpired, NexudusRateLimited
 from dashboard.runtime.upstream_budget import UpstreamBudgetExhausted, wait_for_turn
 
+from .models import NexudusAccount
 from .tokens import StoredTokenProvider
 
 
@@ -21,15 +22,20 @@ def nexudus_client(request: HttpRequest) -> NexudusClient:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         raise NexudusAuthExpired()
+    # The account row was read with the user (accounts.backends): its tokens need no query of their own.
+    account = getattr(user, "nexudus_account", None)
     # Set by dashboard.runtime.request_id.RequestIdMiddleware; sent upstream so logs line up.
-    return nexudus_client_for_user(user, request_id=getattr(request, "request_id", None))
+    return nexudus_client_for_user(user, request_id=getattr(request, "request_id", None), account=account)
 
 
-def nexudus_client_for_user(user, *, request_id: str | None = None, max_wait: float | None = None) -> NexudusClient:
+def nexudus_client_for_user(
+    user, *, request_id: str | None = None, max_wait: float | None = None, account: NexudusAccount | None = None
+) -> NexudusClient:
     """A client acting as `user` with their own stored tokens, for work outside a request (the statement
-    import worker). `max_wait`: how long a call may wait for the person's budget (default: a request's)."""
+    import worker). `max_wait`: how long a call may wait for the person's budget (default: a request's).
+    `account`: the person's row as already read in this request (else the tokens are read when needed)."""
     client = NexudusClient(
-        tokens=StoredTokenProvider(user),
+        tokens=StoredTokenProvider(user, account),
         base_url=settings.NEXUDUS_API_URL,
         request_id=request_id,
         pace=_shared_budget(f"user:{user.pk}", max_wait),

@@ -39,16 +39,20 @@ logger = logging.getLogger(__name__)
 class StoredTokenProvider:
     """`TokenProvider` over the encrypted tokens stored for one user (and only that user).
 
-    Made per request (`accounts.session.nexudus_client`). It reads the stored tokens once and keeps them
-    for the request (`_memo`): a page making three upstream calls, side by side on the fan-out pool
-    threads, reads and decrypts once, and those threads never open database connections of their own.
+    Made per request (`accounts.session.nexudus_client`). It takes the stored tokens from the account row
+    the request read with the user (or reads them once), and keeps them for the request (`_memo`): a page
+    making three upstream calls, side by side on the fan-out pool threads, decrypts once, and those
+    threads never open database connections of their own.
     Every refresh still happens under the row lock and re-reads the row there (`_refresh_once`); its
     outcome replaces the memo. Nothing is kept between requests, so a sign-out or a refresh by another
     process is seen by the next request.
     """
 
-    def __init__(self, user: AbstractBaseUser) -> None:
+    def __init__(self, user: AbstractBaseUser, account: NexudusAccount | None = None) -> None:
         self.user_id = user.pk
+        # The person's row as this request already read it (with the user, accounts.backends), so the
+        # tokens cost no query of their own; without it, `_read` reads them.
+        self._account = account if account is not None and account.user_id == user.pk else None
         self._memo: TokenSet | None = None
         self._memo_lock = threading.Lock()
 
@@ -93,8 +97,10 @@ class StoredTokenProvider:
         """The stored tokens, decrypted by the model itself. A raw query (`Manager.raw`: the model's own
         field converters, no query compilation): building an ORM query cost ~4x the read on this hot path
         (one read per page; see bench/README.md)."""
-        rows = NexudusAccount.objects.raw(_tokens_sql(connection.vendor), [self.user_id])
-        account = next(iter(rows), None)
+        account = self._account
+        if account is None:
+            rows = NexudusAccount.objects.raw(_tokens_sql(connection.vendor), [self.user_id])
+            account = next(iter(rows), None)
         tokens = account.token_set() if account is not None else None
         if tokens is None:
             raise NexudusAuthExpired()
@@ -140,6 +146,9 @@ class StoredTokenProvider:
                 account.store_tokens(fresh)
                 account.save(update_fields=["access_token", "refresh_token", "expires_at", "updated_at"])
                 refused = False
+        if self._account is not None:  # the request's other clients start from what is stored now
+            self._account.access_token, self._account.refresh_token = account.access_token, account.refresh_token
+            self._account.expires_at = account.expires_at
         if refused:
             self._remember(None)
             raise NexudusAuthExpired()

@@ -109,7 +109,7 @@ def _signed_in(request: HttpRequest, user: User, throttle: SignInThrottle, next_
     throttle.succeeded()
     pending_end(request.session)
     # login() rotates the session key and the CSRF token, so a planted session id is worthless.
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="dashboard.accounts.backends.SignedInUserBackend")
     return redirect(next_url)
 
 

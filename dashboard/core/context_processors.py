@@ -43,6 +43,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "navigation": navigation(request.path),
         "app_version": dashboard.__version__,
-        # One small query, only on pages that draw the nav (signed in).
+        # Only on pages that draw the nav (signed in); from the cached copy of the person's preferences.
         "saved_views": SimpleLazyObject(lambda: saved_view_links(user)),
     }

@@ -73,3 +73,21 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.table})"
+
+
+class PreferencesVersion(models.Model):
+    """Which copy of one person's table preferences and saved views is current: a fresh random value on
+    every change, written in the same transaction as the change (`dashboard.core.preferences`).
+
+    Read with the user on every request (settings.AUTH_USER_RELATED), it names the cached copy of the
+    preferences, so every process either uses a current copy or none. Random rather than a counter: a value
+    can never come back (a restored database or reused user id cannot revive an old cached copy).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preferences_version"
+    )
+    value = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"preferences version {self.value} of user {self.user_id}"

@@ -1,16 +1,25 @@
 """Per-person table preferences (visible columns, page size) and saved views, with the registry of the
-tables that have them (filled by each feature's `AppConfig.ready()`)."""
+tables that have them (filled by each feature's `AppConfig.ready()`). The only home of their writes."""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import redis
+from django.core.cache import cache
+from django.db import transaction
 from django.http import QueryDict
 from django.urls import reverse
 
-from .models import SavedView, TablePreference
+from .models import PreferencesVersion, SavedView, TablePreference
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,18 @@ def saved_view_tables() -> list[str]:
     return sorted(key for key, registered in _TABLES.items() if registered.saved_view_url is not None)
 
 
-def preference_for(user: Any, table_key: str | None) -> TablePreference | None:
+@dataclass(frozen=True)
+class TableChoice:
+    """One person's stored choice for one table: visible columns (empty: the table's own) and page size."""
+
+    columns: tuple[str, ...]
+    per_page: int | None
+
+
+def preference_for(user: Any, table_key: str | None) -> TableChoice | None:
     if not table_key or not getattr(user, "is_authenticated", False):
         return None
-    return TablePreference.objects.filter(user=user, table=table_key).first()
+    return _stored(user).tables.get(table_key)
 
 
 def table_column_names(table_class: Any) -> list[str]:
@@ -70,7 +87,7 @@ def table_column_names(table_class: Any) -> list[str]:
     return sequence + [name for name in names if name not in sequence]
 
 
-def visible_columns(table_class: Any, preference: TablePreference | None) -> list[str]:
+def visible_columns(table_class: Any, preference: TableChoice | None) -> list[str]:
     """The columns to show: the person's choice (unknown names dropped, locked columns kept) or all."""
     names = table_column_names(table_class)
     chosen = set(preference.columns) if preference and preference.columns else set(names)
@@ -78,7 +95,7 @@ def visible_columns(table_class: Any, preference: TablePreference | None) -> lis
     return [name for name in names if name in chosen or name in locked]
 
 
-def column_choices(table_class: Any, preference: TablePreference | None) -> list[ColumnChoice]:
+def column_choices(table_class: Any, preference: TableChoice | None) -> list[ColumnChoice]:
     shown = set(visible_columns(table_class, preference))
     locked = set(getattr(table_class, "always_visible", ()))
     return [
@@ -87,7 +104,7 @@ def column_choices(table_class: Any, preference: TablePreference | None) -> list
     ]
 
 
-def apply_columns(table: Any, preference: TablePreference | None) -> None:
+def apply_columns(table: Any, preference: TableChoice | None) -> None:
     """Hide the columns the person switched off (a no-op without a preference)."""
     if preference is None or not preference.columns:
         return
@@ -97,18 +114,19 @@ def apply_columns(table: Any, preference: TablePreference | None) -> None:
             table.columns.hide(name)
 
 
-def save_columns(user: Any, table_class: Any, names: list[str]) -> TablePreference:
+def save_columns(user: Any, table_class: Any, names: list[str]) -> None:
     valid = table_column_names(table_class)
     locked = set(getattr(table_class, "always_visible", ()))
     chosen = [name for name in valid if name in set(names) or name in locked]
-    preference, _ = TablePreference.objects.update_or_create(
-        user=user, table=table_class.preference_key, defaults={"columns": chosen}
-    )
-    return preference
+    with preferences_change(user):
+        TablePreference.objects.update_or_create(
+            user_id=user.pk, table=table_class.preference_key, defaults={"columns": chosen}
+        )
 
 
 def save_per_page(user: Any, table_key: str, per_page: int) -> None:
-    TablePreference.objects.update_or_create(user=user, table=table_key, defaults={"per_page": per_page})
+    with preferences_change(user):
+        TablePreference.objects.update_or_create(user_id=user.pk, table=table_key, defaults={"per_page": per_page})
 
 
 # --- saved views -------------------------------------------------------------------------------------
@@ -128,11 +146,15 @@ def clean_querystring(raw: str) -> str:
 
 
 def saved_view_url(view: SavedView) -> str | None:
-    registered = _TABLES.get(view.table)
+    return _view_url(view.table, view.querystring)
+
+
+def _view_url(table: str, querystring: str) -> str | None:
+    registered = _TABLES.get(table)
     if registered is None or registered.saved_view_url is None:
         return None
     path = reverse(registered.saved_view_url)
-    return f"{path}?{view.querystring}" if view.querystring else path
+    return f"{path}?{querystring}" if querystring else path
 
 
 @dataclass(frozen=True)
@@ -147,8 +169,97 @@ def saved_view_links(user: Any) -> list[SavedViewLink]:
     if not getattr(user, "is_authenticated", False):
         return []
     links = []
-    for view in SavedView.objects.filter(user=user).order_by("table", "name")[:50]:
-        url = saved_view_url(view)
-        if url:
-            links.append(SavedViewLink(view.id, view.name, _TABLES[view.table].saved_view_label, url))
+    for view_id, table, name, querystring in _stored(user).views:
+        if url := _view_url(table, querystring):
+            links.append(SavedViewLink(view_id, name, _TABLES[table].saved_view_label, url))
     return links
+
+
+def save_view(user: Any, *, table: str, name: str, querystring: str) -> SavedView:
+    """Store the person's view `name` of `table` (the same name again replaces it)."""
+    with preferences_change(user):
+        view, _ = SavedView.objects.update_or_create(
+            user_id=user.pk, table=table, name=name, defaults={"querystring": querystring}
+        )
+    return view
+
+
+def delete_view(user: Any, view_id: int) -> None:
+    """Delete the person's own view `view_id` (someone else's id deletes nothing)."""
+    with preferences_change(user):
+        SavedView.objects.filter(user_id=user.pk, id=view_id).delete()
+
+
+# --- the cached copy ---------------------------------------------------------------------------------
+#
+# Every signed-in page needs the person's table choices and saved views. They are kept in the cache (per
+# process or Redis) under the person's current preferences version, which is read with the user on every
+# request (settings.AUTH_USER_RELATED) and replaced in the same transaction as any change: a process
+# whose cached copy is older simply looks under a key that has no copy yet, so no page ever shows a
+# stale choice, whichever worker or browser made the change.
+
+#: How long an unused copy may stay (a change makes the old one unused at once; this only bounds memory).
+CACHE_SECONDS = 24 * 3600
+#: Bumped when the shape of the cached copy changes, so a new release never reads an old release's copy.
+_CACHE_SHAPE = 1
+SAVED_VIEWS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class StoredPreferences:
+    tables: dict[str, TableChoice]
+    views: tuple[tuple[int, str, str, str], ...]  # (id, table, name, querystring), in menu order
+
+
+@contextmanager
+def preferences_change(user: Any) -> Iterator[None]:
+    """Wrap every write of the person's preferences or saved views: the write and a new version commit
+    together (the version row is locked first, so one person's changes are serialised)."""
+    with transaction.atomic():
+        version, _ = PreferencesVersion.objects.update_or_create(user_id=user.pk, defaults={"value": uuid.uuid4()})
+        yield
+    user.preferences_version = version  # the rest of this request reads the new version too
+
+
+def _version(user: Any) -> str:
+    """The person's current preferences version, as read with the user; made on their first page."""
+    try:
+        version = user.preferences_version
+    except PreferencesVersion.DoesNotExist:
+        version, _ = PreferencesVersion.objects.get_or_create(user_id=user.pk, defaults={"value": uuid.uuid4()})
+        user.preferences_version = version
+    return version.value.hex
+
+
+def _stored(user: Any) -> StoredPreferences:
+    """The person's preferences at their current version: this request's copy, the cache's, or the
+    database's (then cached)."""
+    version = _version(user)
+    # Kept on the user object, which lives for one request (as ModelBackend keeps `_perm_cache`).
+    memo = getattr(user, "_stored_preferences", None)
+    if memo is not None and memo[0] == version:
+        return memo[1]
+    key = f"preferences:{_CACHE_SHAPE}:{user.pk}:{version}"
+    try:
+        payload = cache.get(key)
+    except redis.RedisError as error:  # a cache outage costs the reads, never the page
+        logger.warning("Preferences cache unavailable (%s); reading the database", type(error).__name__)
+        payload, key = None, None
+    if not (isinstance(payload, tuple) and len(payload) == 2):
+        payload = _read(user.pk)
+        if key is not None:
+            with suppress(redis.RedisError):
+                cache.set(key, payload, CACHE_SECONDS)
+    tables, views = payload
+    stored = StoredPreferences({table: TableChoice(*choice) for table, choice in tables.items()}, views)
+    user._stored_preferences = (version, stored)
+    return stored
+
+
+def _read(user_id: int) -> tuple[dict[str, tuple[tuple[str, ...], int | None]], tuple[tuple[Any, ...], ...]]:
+    """The person's preferences from the database, as plain tuples and dicts (what the cache holds: no class
+    of ours is pickled, so a copy never depends on the release that wrote it)."""
+    choices = TablePreference.objects.filter(user_id=user_id).values_list("table", "columns", "per_page")
+    tables = {table: (tuple(columns or ()), per_page) for table, columns, per_page in choices}
+    views = SavedView.objects.filter(user_id=user_id).order_by("table", "name")
+    return tables, tuple(views.values_list("id", "table", "name", "querystring")[:SAVED_VIEWS_SHOWN])

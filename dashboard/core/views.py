@@ -29,13 +29,14 @@ import dashboard
 from dashboard.nexudus.health import upstream_reachable
 
 from .htmx import HtmxHttpRequest, trigger_event, vary_on_htmx, wants_fragment
-from .models import SavedView
 from .preferences import (
     can_save_view,
     clean_querystring,
     column_choices,
+    delete_view,
     preference_for,
     save_columns,
+    save_view,
     saved_view_url,
     table_class_for,
 )
@@ -143,7 +144,7 @@ def table_columns_view(request: HtmxHttpRequest, table_key: str) -> HttpResponse
     list_url = _safe_next(request, "/")
     if request.method == "POST":
         names = request.POST.getlist("columns")
-        save_columns(request.user, table_class, names)
+        save_columns(_person(request), table_class, names)
         if wants_fragment(request):
             return trigger_event(HttpResponse(status=204), "tablePreferencesChanged")
         messages.success(request, "Columns saved: this table will look like this whenever you open it.")
@@ -169,9 +170,7 @@ def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
         raise Http404("No such table")
     view = None
     if name:
-        view, _ = SavedView.objects.update_or_create(
-            user=_person(request), table=table, name=name, defaults={"querystring": querystring}
-        )
+        view = save_view(_person(request), table=table, name=name, querystring=querystring)
     if wants_fragment(request):
         return render(
             request,
@@ -188,7 +187,7 @@ def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @vary_on_htmx
 def saved_view_delete(request: HtmxHttpRequest, view_id: int) -> HttpResponse:
-    SavedView.objects.filter(user=_person(request), id=view_id).delete()
+    delete_view(_person(request), view_id)
     if wants_fragment(request):
         return render(request, "core/_saved_views_menu.html", {"menu_open": True})
     messages.success(request, "Saved view deleted.")

@@ -158,6 +158,16 @@ if REDIS_URL:
 # and every instance behind the load balancer reads the same table.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The first backend reads the user with the rows every signed-in page uses (one query per request, issue 20).
+# ModelBackend stays listed only so sessions opened before it keep working (their backend is stored in the
+# session); both keep permissions in the same per-request cache, so listing both costs no query.
+AUTHENTICATION_BACKENDS = [
+    "dashboard.accounts.backends.SignedInUserBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The rows joined to the user: the person's Nexudus account (their tokens, for the client) and the version of
+# their table preferences and saved views (which names the cached copy, dashboard.core.preferences).
+AUTH_USER_RELATED = ("nexudus_account", "preferences_version")
 AUTH_PASSWORD_VALIDATORS: list[dict] = []  # Passwords belong to Nexudus; the dashboard stores none.
 LOGIN_URL = "accounts:signin"
 LOGIN_REDIRECT_URL = "invoices:home"

@@ -95,3 +95,38 @@ def test_concurrent_first_calls_share_one_read(monkeypatch):
         thread.join(30)
     assert results == ["access-0"] * 4
     assert len(reads) == 1
+
+
+@pytest.mark.django_db
+def test_the_row_read_with_the_user_serves_the_tokens_without_a_query():
+    user = _user()
+    account = get_user_model().objects.select_related("nexudus_account").get(pk=user.pk).nexudus_account
+    with CaptureQueriesContext(connection) as queries:
+        assert StoredTokenProvider(user, account).access_token() == "access-0"
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_someone_elses_row_is_never_used():
+    user, other = _user(), _user(email="other@example.com")
+    others = NexudusAccount.objects.get(user=other)
+    others.store_tokens(TokenSet("other-access", "other-refresh", datetime.now(UTC) + timedelta(hours=1)))
+    others.save()
+    assert StoredTokenProvider(user, others).access_token() == "access-0"
+
+
+@pytest.mark.django_db
+def test_after_a_refresh_the_requests_next_client_starts_from_the_new_tokens(monkeypatch):
+    """Two clients in one request share the account row read with the user: the second one, made after the
+    first refreshed, uses the new token at once (no second refresh, no lock, no query)."""
+    user = _user()
+    monkeypatch.setattr(
+        tokens_module,
+        "token_refresh_grant",
+        lambda **_: TokenSet("access-1", "refresh-1", datetime.now(UTC) + timedelta(hours=1)),
+    )
+    account = NexudusAccount.objects.get(user=user)
+    assert StoredTokenProvider(user, account).refresh("access-0") == "access-1"
+    with CaptureQueriesContext(connection) as queries:
+        assert StoredTokenProvider(user, account).access_token() == "access-1"
+    assert len(queries) == 0

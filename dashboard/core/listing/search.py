@@ -15,8 +15,8 @@ from django.shortcuts import render
 from dashboard.core.export.response import CsvExport, export_link, export_search_csv
 from dashboard.core.forms import SearchForm
 from dashboard.core.htmx import push_state, wants_fragment
-from dashboard.core.models import TablePreference
 from dashboard.core.preferences import (
+    TableChoice,
     apply_columns,
     can_save_view,
     column_choices,
@@ -29,7 +29,7 @@ from dashboard.core.tables import NexudusTable, NexudusTableData
 from .query import TableParams, canonical_query, chosen_per_page, page_sizes, table_params
 
 
-def remember_table_choices(request: HttpRequest, table_class: type[Any]) -> TablePreference | None:
+def remember_table_choices(request: HttpRequest, table_class: type[Any]) -> TableChoice | None:
     """The person's preference for this table; a page size chosen under the table (`remember=per_page`)
     is stored first."""
     key = getattr(table_class, "preference_key", None)
@@ -41,7 +41,7 @@ def remember_table_choices(request: HttpRequest, table_class: type[Any]) -> Tabl
     return preference_for(user, key)
 
 
-def preference_context(table_class: type[Any], preference: TablePreference | None) -> dict[str, Any]:
+def preference_context(table_class: type[Any], preference: TableChoice | None) -> dict[str, Any]:
     key = getattr(table_class, "preference_key", None)
     if not key:
         return {}
@@ -96,7 +96,7 @@ class SearchListing:
     request: HttpRequest
     form: SearchForm
     table_class: type[NexudusTable]
-    preference: TablePreference | None
+    preference: TableChoice | None
     params: TableParams
 
     @classmethod
