@@ -6,9 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
+
+from .render_scope import url_settings
 
 # Two marker ids that cannot occur elsewhere in a URL; both must substitute to the same URL shape.
 _MARKER = 918_273_645
@@ -31,7 +33,7 @@ def _template(viewname: str, urlconf: str | None, prefix: str) -> str | None:
 
 def record_url(viewname: str, record_id: int) -> str:
     """`reverse(viewname, args=[record_id])` for a view taking one `<int:…>` id."""
-    template = _template(viewname, get_urlconf(), get_script_prefix())
+    template = _template(viewname, *url_settings())
     if template is None or type(record_id) is not int or record_id < 0:
         return reverse(viewname, args=[record_id])
     return template.replace(str(_MARKER), str(record_id))

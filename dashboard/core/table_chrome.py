@@ -66,8 +66,9 @@ def _attrs_html(attrs: object) -> str:
     return AttributeDict(attrs).as_html() if isinstance(attrs, Mapping) else ""
 
 
-def table_head(table: Any, request: Any) -> SafeString:
-    """`<caption>` and `<thead>`: sortable headers link to the first page sorted by them."""
+def table_head(table: Any, request: Any, column_attrs: list[Mapping[str, Any]] | None = None) -> SafeString:
+    """`<caption>` and `<thead>`: sortable headers link to the first page sorted by them. `column_attrs`: the
+    visible columns' `BoundColumn.attrs`, when the caller has them already (the rows read them too)."""
     page = getattr(table, "page", None)
     caption = str(conditional_escape(table.caption))
     if page:
@@ -76,12 +77,14 @@ def table_head(table: Any, request: Any) -> SafeString:
     if table.show_header:
         state, path = _state(table, request), request.path
         parts.append(f"<thead {_attrs_html(table.attrs.get('thead'))}><tr>")
-        for column in table.columns:
+        columns = list(table.columns)
+        attrs = column_attrs if column_attrs is not None else [column.attrs for column in columns]
+        for column, column_attr in zip(columns, attrs, strict=True):
             header = conditional_escape(column.header)
             ordered = column.is_ordered
             descending = ordered and column.order_by_alias.is_descending
             sort = f' aria-sort="{"descending" if descending else "ascending"}"' if ordered else ""
-            parts.append(f'<th scope="col" {column.attrs["th"].as_html()}{sort}>')
+            parts.append(f'<th scope="col" {column_attr["th"].as_html()}{sort}>')
             if column.orderable:
                 query = querystring(state, sort=column.order_by_alias.next, page=None)
                 title = f' title="Sort by {header}{", descending" if ordered and not descending else ""}"'
