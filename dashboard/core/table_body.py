@@ -138,6 +138,7 @@ class _ColumnPlan:
         "render",
         "link",
         "link_url",
+        "fast_cell",
         "default",
         "empty_values",
     )
@@ -147,6 +148,7 @@ class _ColumnPlan:
     render: Any
     link: Any
     link_url: Any
+    fast_cell: Callable[[Any, Any], str]
     default: Any
     empty_values: Any
 
@@ -175,29 +177,49 @@ class _ColumnPlan:
             and (self.render is not None or _is_identity_render(render))
             and (link is None or self.link_url is not None)
         )
+        self.fast_cell = self._fast_cell()
 
     def cell(self, row: Any, record: Any, fast_record: bool) -> str:
         if not (self.fast and fast_record):
             return self._stock_cell(row, record)
-        try:
-            value = getattr(record, self.accessor)
-        except AttributeError:
-            value = _accessor_value(record, self.accessor)
-        else:
-            if callable(value):
-                value = _accessor_value(record, self.accessor)
-        if value in self.empty_values:
-            content = self.default
-        else:
-            render = self.render
-            content = value if render is None else render(self.bound_column, row, record, value)
-            if self.link is not None:
-                href = self.link_url(self.bound_column, row, record, value)
-                if href is not None:
-                    # LinkTransform's format_html('<a {}>{}</a>', …), without its per-call overhead.
-                    content = SafeString(f'<a href="{_conditional_escape(href)}">{_conditional_escape(content)}</a>')
-        td_open = self.td_open if not self.per_record_td else self._record_td_open(record, content)
-        return f"{td_open}{as_cell_html(content)}</td>"
+        return self.fast_cell(row, record)
+
+    def _fast_cell(self) -> Callable[[Any, Any], str]:
+        """The cell of a plain attribute record, as a closure over what this plan holds (free variables are
+        read faster than attributes, ~12 times a row)."""
+        accessor, empty_values, default = self.accessor, self.empty_values, self.default
+        render, link, link_url, bound_column = self.render, self.link, self.link_url, self.bound_column
+        td_open, per_record_td, record_td_open = self.td_open, self.per_record_td, self._record_td_open
+        escape_text = html.escape  # django.utils.html.escape's answer for a str, without its keep_lazy wrapper
+
+        def cell(row: Any, record: Any) -> str:
+            try:
+                value = getattr(record, accessor)
+            except AttributeError:
+                value = _accessor_value(record, accessor)
+            else:
+                if callable(value):
+                    value = _accessor_value(record, accessor)
+            if value in empty_values:
+                content = default
+            else:
+                content = value if render is None else render(bound_column, row, record, value)
+                if link is not None:
+                    href = link_url(bound_column, row, record, value)
+                    if href is not None:
+                        # LinkTransform's format_html('<a {}>{}</a>', …), without its per-call overhead.
+                        content = SafeString(
+                            f'<a href="{_conditional_escape(href)}">{_conditional_escape(content)}</a>'
+                        )
+            opening = record_td_open(record, content) if per_record_td else td_open
+            kind = type(content)
+            if kind is SafeString:
+                return f"{opening}{content}</td>"
+            if kind is str:
+                return f"{opening}{escape_text(content)}</td>"
+            return f"{opening}{as_cell_html(content)}</td>"
+
+        return cell
 
     def _stock_cell(self, row: Any, record: Any) -> str:
         """Exactly tables2's `BoundRow.items()` + `table.html` for this cell."""

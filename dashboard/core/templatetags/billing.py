@@ -51,11 +51,19 @@ def currency_places(currency: str | None) -> int:
     return _CURRENCY_PLACES.get((currency or "").upper(), 2)
 
 
+#: Decimal(1).scaleb(-places) for the places currencies have (made once: money() runs for every amount cell).
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in {2, *_CURRENCY_PLACES.values()}}
+
+
 def round_money(amount: Decimal, currency: str | None) -> Decimal:
     """`amount` at the currency's places (half to even). An amount of more digits than Decimal's 28 (absurd,
     but Nexudus may send it) is returned as it is: it is still shown, never an error."""
+    return _round(amount, currency_places(currency))
+
+
+def _round(amount: Decimal, places: int) -> Decimal:
     try:
-        return amount.quantize(Decimal(1).scaleb(-currency_places(currency)), rounding=ROUND_HALF_EVEN)
+        return amount.quantize(_QUANTA[places], rounding=ROUND_HALF_EVEN)
     except InvalidOperation:
         return amount
 
@@ -74,11 +82,12 @@ def _to_decimal(value: object) -> Decimal | None:
 @register.filter
 def money(value: object, currency: str | None = None) -> str:
     """'GBP 1,234.50'; negative amounts as 'GBP -1,234.50'; no currency → just the number."""
-    amount = _to_decimal(value)
+    # A finite Decimal (what records hold) skips the parsing of other kinds of value.
+    amount = value if type(value) is Decimal and value.is_finite() else _to_decimal(value)
     if amount is None:
         return ""
     places = currency_places(currency)
-    quantised = round_money(amount, currency)
+    quantised = _round(amount, places)
     sign = "-" if quantised < 0 else ""
     number = f"{abs(quantised):,.{places}f}"
     code = (currency or "").upper().strip()
