@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.db import models
@@ -242,7 +243,25 @@ class _ColumnPlan:
 
 def _td_open(attrs: AttributeDict) -> str:
     # Exactly the stock template's `<td {{ attrs }}>` ("<td >" without attributes: tests and tools match it).
-    return f"<td {attrs.as_html()}>"
+    return f"<td {attrs_html(attrs)}>"
+
+
+@lru_cache(maxsize=512)
+def _attrs_html_of(items: tuple[tuple[str, Any], ...]) -> str:
+    return str(AttributeDict(items).as_html())
+
+
+def attrs_html(attrs: Mapping[str, Any]) -> str:
+    """`AttributeDict(attrs).as_html()`, remembered per set of attributes: a column's `<th>`/`<td>` attributes
+    are the same few on every page, and each `as_html()` is a `format_html` per attribute. Attributes with a
+    callable value (called on every render) or an unhashable one are rendered afresh."""
+    items = tuple(attrs.items())
+    try:
+        if not any(callable(value) for _, value in items):
+            return _attrs_html_of(items)
+    except TypeError:  # an unhashable value
+        pass
+    return str(AttributeDict(attrs).as_html())
 
 
 def _accessor_value(record: Any, accessor: str) -> Any:
@@ -293,5 +312,5 @@ def compact_tbody(table: Any, column_attrs: list[Mapping[str, Any]] | None = Non
 
 def tbody_open(table: Any) -> str:
     tbody_attrs = table.attrs.get("tbody") if isinstance(table.attrs, Mapping) else None
-    attrs_html = AttributeDict(tbody_attrs).as_html() if isinstance(tbody_attrs, Mapping) else ""
-    return f"<tbody {attrs_html}>" if attrs_html else "<tbody>"
+    opening = attrs_html(tbody_attrs) if isinstance(tbody_attrs, Mapping) else ""
+    return f"<tbody {opening}>" if opening else "<tbody>"

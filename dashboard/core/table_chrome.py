@@ -16,7 +16,8 @@ from django.http import QueryDict
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.templatetags.django_tables2 import table_page_range
-from django_tables2.utils import AttributeDict
+
+from .table_body import attrs_html
 
 
 def querystring(base: QueryDict, **changes: Any) -> str:
@@ -63,7 +64,7 @@ def _swap_link(table: Any, path: str, query: str, extra: str, label: Any) -> str
 
 
 def _attrs_html(attrs: object) -> str:
-    return AttributeDict(attrs).as_html() if isinstance(attrs, Mapping) else ""
+    return attrs_html(attrs) if isinstance(attrs, Mapping) else ""
 
 
 def table_head(table: Any, request: Any, column_attrs: list[Mapping[str, Any]] | None = None) -> SafeString:
@@ -84,7 +85,7 @@ def table_head(table: Any, request: Any, column_attrs: list[Mapping[str, Any]] |
             ordered = column.is_ordered
             descending = ordered and column.order_by_alias.is_descending
             sort = f' aria-sort="{"descending" if descending else "ascending"}"' if ordered else ""
-            parts.append(f'<th scope="col" {column_attr["th"].as_html()}{sort}>')
+            parts.append(f'<th scope="col" {attrs_html(column_attr["th"])}{sort}>')
             if column.orderable:
                 query = querystring(state, sort=column.order_by_alias.next, page=None)
                 title = f' title="Sort by {header}{", descending" if ordered and not descending else ""}"'

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django_tables2.utils import AttributeDict
 
 from .render_scope import render_scope
-from .table_body import as_cell_html, compact_tbody, tbody_open
+from .table_body import as_cell_html, attrs_html, compact_tbody, tbody_open
 from .table_chrome import table_head, table_pager
 
 
@@ -26,7 +25,7 @@ def table_html(table: Any, request: Any) -> SafeString:
         '<div class="table-container">'
         # Wide tables scroll sideways inside this box; app.js makes it keyboard-scrollable when it overflows.
         '<div class="table-scroll" data-scroll-region>'
-        f"<table {AttributeDict(table.attrs).as_html()}>"
+        f"<table {attrs_html(table.attrs)}>"
         f"{table_head(table, request, column_attrs)}{body}{_tfoot(table, column_attrs)}"
         "</table></div>"
         f"{table_pager(table, request)}</div>"
@@ -54,7 +53,7 @@ def _tfoot(table: Any, column_attrs: list[Any]) -> str:
     if not table.has_footer():
         return ""
     cells = "".join(
-        f"<td {attrs['tf'].as_html()}>{as_cell_html(column.footer)}</td>"
+        f"<td {attrs_html(attrs['tf'])}>{as_cell_html(column.footer)}</td>"
         for column, attrs in zip(table.columns, column_attrs, strict=True)
     )
     return f"<tfoot><tr>{cells}</tr></tfoot>"
