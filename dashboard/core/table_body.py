@@ -247,17 +247,18 @@ def _td_open(attrs: AttributeDict) -> str:
 
 
 @lru_cache(maxsize=512)
-def _attrs_html_of(items: tuple[tuple[str, Any], ...]) -> str:
-    return str(AttributeDict(items).as_html())
+def _attrs_html_of(items: tuple[tuple[str, type, Any], ...]) -> str:
+    return str(AttributeDict((key, value) for key, _, value in items).as_html())
 
 
 def attrs_html(attrs: Mapping[str, Any]) -> str:
     """`AttributeDict(attrs).as_html()`, remembered per set of attributes: a column's `<th>`/`<td>` attributes
     are the same few on every page, and each `as_html()` is a `format_html` per attribute. Attributes with a
     callable value (called on every render) or an unhashable one are rendered afresh."""
-    items = tuple(attrs.items())
+    # The value's type is part of the key: True == 1 == 1.0, but each renders differently.
+    items = tuple((key, type(value), value) for key, value in attrs.items())
     try:
-        if not any(callable(value) for _, value in items):
+        if not any(callable(value) for _, _, value in items):
             return _attrs_html_of(items)
     except TypeError:  # an unhashable value
         pass
