@@ -189,3 +189,16 @@ def test_the_cache_is_installed_and_keeps_no_table_alive():
     del owner
     gc.collect()
     assert alive() is None
+
+
+def test_memoised_attributes_render_as_tables2_renders_them():
+    from django_tables2.utils import AttributeDict
+
+    from dashboard.core.table_body import attrs_html
+
+    for attrs in ({"class": "a b", "data-x": '"<>'}, {"data-n": 1}, {"data-n": True}, {"x": None}, {}):
+        assert attrs_html(attrs) == AttributeDict(attrs).as_html()
+        assert attrs_html(attrs) == AttributeDict(attrs).as_html()  # and again, from the memo
+    calls = iter(["one", "two"])
+    assert attrs_html({"data-c": lambda: next(calls)}) == 'data-c="one"'
+    assert attrs_html({"data-c": lambda: next(calls)}) == 'data-c="two"'  # callables are never memoised

@@ -1,5 +1,5 @@
-"""`{% table_head table %}` and `{% table_pager table %}`: a NexudusTable's caption, header row and pager,
-built in Python for the page's request (core.table_chrome; templates/core/_table.html)."""
+"""`{% table_html table %}`: a NexudusTable rendered in Python for the page's request (core.table_html;
+templates/core/_table.html)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,11 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from dashboard.core.table_chrome import table_head as build_head
-from dashboard.core.table_chrome import table_pager as build_pager
+from dashboard.core.table_html import table_html as build_table_html
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def table_head(context: template.Context, table: Any) -> SafeString:
-    return build_head(table, context["request"])
-
-
-@register.simple_tag(takes_context=True)
-def table_pager(context: template.Context, table: Any) -> SafeString:
-    return build_pager(table, context["request"])
+def table_html(context: template.Context, table: Any) -> SafeString:
+    return build_table_html(table, context["request"])
