@@ -193,3 +193,41 @@ def test_attribute_values_that_are_equal_but_of_other_types_are_drawn_each_as_dj
     drawn = [str(control(bound)) for bound in form]
     assert drawn == [str(bound) for bound in form]
     assert " data-x " in drawn[1] and 'data-x="1"' in drawn[2]
+
+
+@pytest.fixture
+def panels(monkeypatch) -> list[str]:
+    """The actions of the filter panels rendered while the test runs."""
+    from dashboard.core.templatetags import search_filters
+
+    drawn: list[str] = []
+
+    def counted(form, *, action, clear_url=None):
+        drawn.append(action)
+        return render_filter_panel(form, action=action, clear_url=clear_url)
+
+    monkeypatch.setattr(search_filters, "render_filter_panel", counted)
+    return drawn
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/payment-tokens/?provider=2&sort=-created_on&page=2",
+        "/ledger-entries/?code=PAYM&sort=-transaction_date&per_page=50",
+        "/audit/?action=&sort=-at",
+        "/customers/20001/ledger/?business={business}&sort=-transaction_date&page=1",
+    ],
+)
+def test_table_fragments_never_render_the_filter_panel_and_full_pages_render_it_once(ops_client, upstream, panels, url):
+    if "{business}" in url:
+        business = upstream.api("GET", "/api/spaces/coworkers/20001").json()["InvoicingBusinessId"]
+        url = url.format(business=business)
+    fragment = ops_client.get(url, HTTP_HX_REQUEST="true")  # a sort, a page, a filter typed: #results only
+    assert fragment.status_code == 200
+    assert panels == [] and 'id="search-form"' not in fragment.content.decode()
+    page = ops_client.get(url)
+    assert page.status_code == 200
+    assert 'id="search-form"' in page.content.decode()
+    # The customer's page folds its filters: they are rendered only when opened (core.listing.search).
+    assert panels == ([] if url.startswith("/customers/") else [url.split("?")[0]])
