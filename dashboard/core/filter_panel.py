@@ -80,17 +80,21 @@ def _attrs(attrs: dict[str, Any]) -> str:
     return _render_attrs(attrs.items())
 
 
-@functools.lru_cache(maxsize=1024)
-def _cached_option(value: Any, value_type: type, label: Any, label_type: type, attrs: str) -> str:
+def _render_option(value: Any, label: Any, attrs: str) -> str:
+    # django/forms/widgets/select_option.html, after the newline and indent of select.html
     return f'\n  <option value="{escape(value)}"{attrs}>{escape(label)}</option>'
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_option(value: Any, label: Any, attrs: str, types: tuple[type, type]) -> str:
+    return _render_option(value, label, attrs)
 
 
 def _option(option: dict[str, Any]) -> str:
-    # django/forms/widgets/select_option.html, after the newline and indent of select.html
     value, label, attrs = option["value"], option["label"], _attrs(option["attrs"])
     if type(value) in _PLAIN and type(label) in _PLAIN:
-        return _cached_option(value, type(value), label, type(label), attrs)
-    return f'\n  <option value="{escape(value)}"{attrs}>{escape(label)}</option>'
+        return _cached_option(value, label, attrs, (type(value), type(label)))
+    return _render_option(value, label, attrs)
 
 
 def _input(widget: dict[str, Any]) -> str:
