@@ -4,12 +4,15 @@ context (`Widget.get_context`) instead of one template render per field, per wid
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import Jinja2
 from django.utils.safestring import SafeString, mark_safe
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from .forms import SearchForm
 
 PANEL_TEMPLATE = "core/filter_panel.html"
 
@@ -135,7 +138,7 @@ def _filter(bound: forms.BoundField) -> tuple[forms.BoundField, Any, Markup]:
     return bound, bound.errors, control(bound)
 
 
-def render_filter_panel(form: Any, *, action: str, clear_url: str | None = None) -> SafeString:
+def render_filter_panel(form: SearchForm, *, action: str, clear_url: str | None = None) -> SafeString:
     """The `<form>` of a `SearchForm`'s filters (`core/filter_panel.html`), submitting to `action`."""
     more = form.more_fields
     context = {
