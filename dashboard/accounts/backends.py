@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,15 +45,20 @@ class SignedInUserBackend(ModelBackend):
         return user_obj._perm_cache
 
 
+def _through(model: Any, name: str) -> Any:
+    """The `_meta` of the table behind the many-to-many field `name` of `model`."""
+    return model._meta.get_field(name).remote_field.through._meta
+
+
 @functools.cache
 def _permissions_sql(vendor: str) -> str:
     """(app label, codename) of every permission the user holds directly or through a group: what ModelBackend
     reads in two queries, quoted for the database vendor."""
     quote = connection.ops.quote_name
     user_model = get_user_model()
-    own = user_model._meta.get_field("user_permissions").remote_field.through._meta
-    groups = user_model._meta.get_field("groups").remote_field.through._meta
-    granted = Group._meta.get_field("permissions").remote_field.through._meta
+    own = _through(user_model, "user_permissions")
+    groups = _through(user_model, "groups")
+    granted = _through(Group, "permissions")
 
     def column(meta, name: str) -> str:
         return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"

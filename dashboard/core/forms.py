@@ -96,7 +96,21 @@ class EnumChoiceField(forms.TypedChoiceField):
         )
 
 
-class SearchForm(forms.Form):
+class FieldGroupTemplateMixin:
+    """Give every field without a template of its own `field_template_name` (Field.template_name, public API
+    since Django 5.0), rendered by settings.FORM_RENDERER."""
+
+    field_template_name = "core/form_field.html"
+    fields: dict[str, Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the form's own deep copies: the class's fields stay untouched
+            if not getattr(field, "template_name", None):
+                field.template_name = self.field_template_name
+
+
+class SearchForm(FieldGroupTemplateMixin, forms.Form):
     """Base of every filter form: an ordinary GET form, every field optional.
 
     Subclasses set `query_class` (a `SearchQuery` dataclass) and declare fields named like its
@@ -113,16 +127,13 @@ class SearchForm(forms.Form):
     primary_filters: tuple[str, ...] | None = None
     PRIMARY_COUNT = 4
 
-    #: How each filter renders (`{{ field.as_field_group }}`): through the form renderer's Jinja2 engine,
-    #: a fraction of the template language's CPU for ~20 filters per page (issue 20).
-    filter_template_name = "core/filter_field.html"
+    #: How one filter renders on its own (`{{ field.as_field_group }}`); the whole panel is one render
+    #: (core.filter_panel), with the same group markup.
+    field_template_name = "core/filter_field.html"
 
     def __init__(self, *args: Any, search_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search_url = search_url
-        for field in self.fields.values():
-            # Field.template_name is public API (Django 5.0+), missing from django-stubs.
-            field.template_name = getattr(field, "template_name", None) or self.filter_template_name  # type: ignore[attr-defined]
         if search_url:
             self._add_htmx_attrs(search_url)
         self.mark_search_focus()

@@ -228,7 +228,8 @@ def _version(user: Any) -> str:
     except PreferencesVersion.DoesNotExist:
         version, _ = PreferencesVersion.objects.get_or_create(user_id=user.pk, defaults={"value": uuid.uuid4()})
         user.preferences_version = version
-    return version.value.hex
+    value: uuid.UUID = version.value
+    return value.hex
 
 
 def _stored(user: Any) -> StoredPreferences:
@@ -236,10 +237,10 @@ def _stored(user: Any) -> StoredPreferences:
     database's (then cached)."""
     version = _version(user)
     # Kept on the user object, which lives for one request (as ModelBackend keeps `_perm_cache`).
-    memo = getattr(user, "_stored_preferences", None)
+    memo: tuple[str, StoredPreferences] | None = getattr(user, "_stored_preferences", None)
     if memo is not None and memo[0] == version:
         return memo[1]
-    key = f"preferences:{_CACHE_SHAPE}:{user.pk}:{version}"
+    key: str | None = f"preferences:{_CACHE_SHAPE}:{user.pk}:{version}"
     try:
         payload = cache.get(key)
     except redis.RedisError as error:  # a cache outage costs the reads, never the page

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from dashboard.core.field_groups import FieldGroupTemplateMixin
 from dashboard.core.forms import (
     EnumChoiceField,
+    FieldGroupTemplateMixin,
     LocalDateField,
     LocalDateTimeField,
     OneTimeKeyForm,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from dashboard.core.field_groups import FieldGroupTemplateMixin
+from dashboard.core.forms import FieldGroupTemplateMixin
 
 from .parsing import ColumnMapping, StatementError
 
