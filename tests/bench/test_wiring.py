@@ -1,5 +1,6 @@
-"""The bench signs every virtual user in with a Nexudus account of its own (the sandbox's `--bench-users`),
-as real agents each have theirs: own tokens, own per-person read budget."""
+"""How the bench meets the sandbox: every virtual user signs in with a Nexudus account of its own (the
+sandbox's `--bench-users`), as real agents each have theirs (own tokens, own per-person read budget); the
+export's floor reads the same pages, in the same order, as the export."""
 
 from __future__ import annotations
 
@@ -49,3 +50,31 @@ def test_virtual_users_reach_nexudus_each_as_their_own_person(live_server, setti
         finally:
             for user in users:
                 user.close()
+
+
+class RecordingProbe:
+    """Just enough of UpstreamProbe for the export's floor: the sandbox's config and a record of calls."""
+
+    def __init__(self, dir_ascending: int) -> None:
+        self.dir_ascending = dir_ascending
+        self.calls: list[dict[str, str]] = []
+
+    def control(self, method: str, path: str) -> dict:
+        assert (method, path) == ("GET", "config")
+        return {"dir_ascending": self.dir_ascending}
+
+    def api(self, method: str, path: str, *, params: dict[str, str]) -> tuple[int, bytes]:
+        self.calls.append(params)
+        return 200, b"{}"
+
+
+@pytest.mark.parametrize("dir_ascending", [0, 1])
+def test_the_export_floor_reads_the_pages_oldest_first_as_the_export_does(dir_ascending) -> None:
+    from bench.export import direct_fetch_seconds
+
+    probe = RecordingProbe(dir_ascending)
+    direct_fetch_seconds(probe, "2025-01-01", "2025-08-30", 2_500)  # type: ignore[arg-type]
+    assert [call["page"] for call in probe.calls] == ["1", "2", "3"]
+    assert {(call["dir"], call["orderBy"], call["size"]) for call in probe.calls} == {
+        (str(dir_ascending), "TransactionDate", "1000")
+    }
