@@ -78,7 +78,7 @@ def parse_int(value: object) -> int | None:
         raise NexudusMalformedResponse("Expected a number, got a boolean.")
     try:
         return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: an infinite float
         raise NexudusMalformedResponse(f"Expected a whole number, got {value!r}.") from exc
 
 

@@ -32,7 +32,7 @@ def test_the_run_sandbox_is_started_with_one_account_per_user() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_virtual_users_reach_nexudus_each_as_their_own_person(live_server, settings) -> None:
+def test_virtual_users_reach_nexudus_each_as_their_own_person(live_server, settings, signin_throttle_cleared) -> None:
     """Through the real sign-in form of a live dashboard: each virtual user's page reads are made with its
     own account's token, so no two share a per-person budget."""
     with running_sandbox("--no-throttle", "--bench-users", "3") as started:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ def int_reference(value):
         raise NexudusMalformedResponse("bool")
     try:
         return int(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError (inf): a refusal now, was a crash
         raise NexudusMalformedResponse("not whole") from exc
 
 
@@ -101,3 +102,11 @@ def test_a_record_reads_the_same_from_a_dict_or_any_other_mapping(data):
 
     assert read(data) == read(MappingProxyType(data))
     assert _require_mapping(data) is data
+
+
+def test_an_infinite_number_is_refused_not_a_crash():
+    # The standard library's decoder (the fallback for what orjson refuses) reads 1e400 as inf.
+    with pytest.raises(NexudusMalformedResponse):
+        parse_int(float("inf"))
+    with pytest.raises(NexudusMalformedResponse):
+        parse_decimal(float("-inf"))
