@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sandbox.auth import bench_email
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 PY = ROOT / ".venv" / "bin" / "python"
@@ -15,8 +17,14 @@ RESULTS_JSON = ROOT / "bench" / "results.json"
 README = ROOT / "bench" / "README.md"
 
 SANDBOX_PASSWORD = "sandbox"
-# Read scenarios spread over these accounts; creates need the Create role, which both have.
-NEXUDUS_USERS = ("ops@sandbox.test", "admin@sandbox.test")
+# The harness's own direct upstream requests (the floor) sign in as this account, not as a virtual user.
+PROBE_ACCOUNT = "ops@sandbox.test"
+
+
+def nexudus_accounts(count: int) -> tuple[str, ...]:
+    """One Nexudus account per virtual user, as 50 real agents each have their own (own tokens, own
+    per-person read budget): the sandbox's `--bench-users` staff accounts, which have the ops roles."""
+    return tuple(bench_email(number) for number in range(1, count + 1))
 
 
 def _env_float(name: str, default: float) -> float:

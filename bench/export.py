@@ -45,8 +45,12 @@ def pick_range(probe: UpstreamProbe, rows: int) -> tuple[str, str, int]:
 
 
 def direct_fetch_seconds(probe: UpstreamProbe, first: str, last: str, total: int) -> float:
-    """The floor: every page of the range fetched sequentially at the largest page size."""
+    """The floor: every page of the range fetched sequentially at the largest page size, oldest first as
+    the export asks for them. `dir` is the sandbox's own value for ascending (`dir_ascending`: 0 in the
+    observed profile, where "1" means descending): a floor read in the other order is another query,
+    which the large sandbox answered faster (1.3 s against 1.7 s for the 20 pages)."""
     pages = -(-total // EXPORT_PAGE_SIZE)
+    ascending = str(probe.control("GET", "config")["dir_ascending"])
     started = time.perf_counter()
     for page in range(1, pages + 1):
         status, _ = probe.api(
@@ -55,7 +59,7 @@ def direct_fetch_seconds(probe: UpstreamProbe, first: str, last: str, total: int
             params={
                 "page": str(page),
                 "size": str(EXPORT_PAGE_SIZE),
-                "dir": "1",
+                "dir": ascending,
                 "orderBy": "TransactionDate",
                 f"from_{LE}_TransactionDate": first,
                 f"to_{LE}_TransactionDate": last,

@@ -17,7 +17,17 @@ from typing import Any
 
 from . import export, measure, pageweight, profiling, report, services, statements, targets
 from .browser import VirtualUser
-from .config import NEXUDUS_USERS, README, RESULTS_JSON, ROOT, SANDBOX_PASSWORD, VAR, BenchConfig, load
+from .config import (
+    PROBE_ACCOUNT,
+    README,
+    RESULTS_JSON,
+    ROOT,
+    SANDBOX_PASSWORD,
+    VAR,
+    BenchConfig,
+    load,
+    nexudus_accounts,
+)
 from .load import closed_loop
 from .procstat import children, load_average
 from .results import ScenarioResult
@@ -33,10 +43,11 @@ def log(message: str) -> None:
 
 
 def sign_in_all(base_url: str, count: int) -> list[VirtualUser]:
-    """`count` virtual users, each with its own dashboard session, over the few Nexudus accounts."""
+    """`count` virtual users, each with its own dashboard session and its own Nexudus account (the sandbox
+    was started with as many `--bench-users`)."""
     users = []
-    for index in range(count):
-        user = VirtualUser(base_url, NEXUDUS_USERS[index % len(NEXUDUS_USERS)], SANDBOX_PASSWORD)
+    for email in nexudus_accounts(count):
+        user = VirtualUser(base_url, email, SANDBOX_PASSWORD)
         user.sign_in()
         users.append(user)
     return users
@@ -274,11 +285,11 @@ def execute(config: BenchConfig) -> Run:
     log(f"{'quick' if config.quick else 'full'} run; preparing the sandbox database")
     if services.prepare_sandbox_db():
         log("seeded the cached large sandbox database")
-    sandbox = services.start_sandbox()
+    sandbox = services.start_sandbox(bench_users=config.users)
     dashboard = None
     probe = UpstreamProbe("127.0.0.1", int(sandbox.url.rsplit(":", 1)[1]))
     try:
-        probe.sign_in(NEXUDUS_USERS[0], SANDBOX_PASSWORD)
+        probe.sign_in(PROBE_ACCOUNT, SANDBOX_PASSWORD)
         env = services.dashboard_env(sandbox.url, services.free_port(), config)
         log("migrating and collecting static files")
         services.prepare_dashboard(env)

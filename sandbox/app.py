@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from . import controls
-from .auth import Identity, TokenStore
+from .auth import Identity, TokenStore, with_bench_users
 from .config import Config
 from .counters import Counters, endpoint_key
 from .db import Database
@@ -43,12 +43,14 @@ class Seeding:
 
 
 class Sandbox:
-    def __init__(self, db: Database, defaults: Config, seeding: Seeding, password: str = "sandbox") -> None:
+    def __init__(
+        self, db: Database, defaults: Config, seeding: Seeding, password: str = "sandbox", bench_users: int = 0
+    ) -> None:
         self.db = db
         self.defaults = defaults
         self.config = defaults
         self.seeding = seeding
-        self.tokens = TokenStore(password=password)
+        self.tokens = TokenStore(password=password, users=with_bench_users(bench_users))
         self.faults = Faults()
         self.counters = Counters()
         self.throttle = Throttle()

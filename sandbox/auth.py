@@ -37,19 +37,32 @@ class User:
         return self.admin or f"{entity}-{action}" in self.roles
 
 
+OPS_ROLES = _roles(ENTITY_NAMES[:2], ("List", "Read", "Create")) | _roles(ENTITY_NAMES[2:], ("List", "Read"))
+# `--bench-users N` adds bench-1@sandbox.test ... bench-N@sandbox.test, each with the ops roles, so a load
+# test can sign every virtual user in as a person of their own (per-person budgets, tokens, counters).
+BENCH_EMAIL = "bench-{}@sandbox.test"
+
 USERS = {
     user.email: user
     for user in (
         User("admin@sandbox.test", admin=True),
-        User(
-            "ops@sandbox.test",
-            roles=_roles(ENTITY_NAMES[:2], ("List", "Read", "Create")) | _roles(ENTITY_NAMES[2:], ("List", "Read")),
-        ),
+        User("ops@sandbox.test", roles=OPS_ROLES),
         User("agent@sandbox.test", roles=_roles(ENTITY_NAMES, ("List", "Read"))),
         User("noroles@sandbox.test"),
         User("mfa@sandbox.test", admin=True, totp_secret=MFA_SECRET),
     )
 }
+
+
+def bench_email(number: int) -> str:
+    """The email of extra staff account `number` (1-based), as `--bench-users` creates them."""
+    return BENCH_EMAIL.format(number)
+
+
+def with_bench_users(count: int) -> dict[str, User]:
+    """The demo users plus `count` extra staff accounts with the ops roles."""
+    extra = {bench_email(n): User(bench_email(n), roles=OPS_ROLES) for n in range(1, count + 1)}
+    return {**USERS, **extra}
 
 
 @dataclass
@@ -72,6 +85,7 @@ class _Refresh:
 @dataclass
 class TokenStore:
     password: str = "sandbox"
+    users: dict[str, User] = field(default_factory=lambda: dict(USERS))
     lock: threading.Lock = field(default_factory=threading.Lock)
     access: dict[str, tuple[str, float]] = field(default_factory=dict)  # token -> (email, expires_at)
     refresh: dict[str, _Refresh] = field(default_factory=dict)
@@ -155,7 +169,7 @@ class TokenStore:
     # --- API requests ------------------------------------------------------------------------------
 
     def check_password(self, email: str, password: str) -> User | None:
-        user = USERS.get(email.strip().lower())
+        user = self.users.get(email.strip().lower())
         if user is None or not hmac.compare_digest(password.encode(), self.password.encode()):
             return None
         return user
@@ -171,7 +185,7 @@ class TokenStore:
             entry = self.access.get(credentials)
             if entry is None or entry[1] < time.time():
                 return None
-            return Identity(USERS[entry[0]], credentials, credentials[:8])
+            return Identity(self.users[entry[0]], credentials, credentials[:8])
         if scheme.lower() == "basic":
             try:
                 email, _, password = base64.b64decode(credentials).decode().partition(":")

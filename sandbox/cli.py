@@ -20,6 +20,13 @@ PROFILE_ENV = "NEXUDUS_SANDBOX_PROFILE"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "sandbox.sqlite3"
 
 
+def _count(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number >= 0")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
@@ -51,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--enum-encoding", choices=CHOICES["enum_encoding"], help="names: single records carry enum names"
     )
     parser.add_argument("--password", default="sandbox", help="password of every demo user")
+    parser.add_argument(
+        "--bench-users",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N staff accounts with the ops roles, bench-1@sandbox.test ... bench-N@sandbox.test (load tests)",
+    )
     parser.add_argument("--reset", action="store_true", help="re-seed the file database")
     parser.add_argument("--verbose", action="store_true", help="log every request")
 
@@ -81,7 +95,7 @@ def build(options: dict[str, Any]) -> Sandbox:
         dir_ascending=options.get("dir_ascending"),
         enum_encoding=options.get("enum_encoding"),
     )
-    return Sandbox(db, defaults, seeding, password=options["password"])
+    return Sandbox(db, defaults, seeding, password=options["password"], bench_users=options.get("bench_users") or 0)
 
 
 def run(options: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ def _humanise(name: str) -> str:
 class LabelledEnum(IntEnum):
     @property
     def label(self) -> str:
-        return _LABEL_OVERRIDES.get(self.name, _humanise(self.name))
+        return _label(self.name)
 
     @classmethod
     def choices(cls) -> list[tuple[int, str]]:
@@ -53,6 +53,13 @@ class LabelledEnum(IntEnum):
             except ValueError:
                 pass
         return UnknownMember(cls.__name__, value)
+
+
+@functools.cache
+def _label(name: str) -> str:
+    """A member's label from its name, worked out once (read per row of a table or export: issue 20).
+    Keyed by the name, not the member: IntEnum members of different enums with one value are equal."""
+    return _LABEL_OVERRIDES.get(name, _humanise(name))
 
 
 @functools.cache

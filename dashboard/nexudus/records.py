@@ -29,7 +29,7 @@ _FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
 def parse_datetime(value: object) -> datetime | None:
     """Nexudus dates are ISO 8601 ("2025-01-15T10:30:00Z", with 0-7 fractional digits live); a value
     without offset is taken as UTC."""
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise NexudusMalformedResponse(f"Expected a date, got {type(value).__name__}.")
@@ -49,6 +49,12 @@ def parse_datetime(value: object) -> datetime | None:
 
 def parse_decimal(value: object) -> Decimal | None:
     """Money arrives as a JSON number or (e.g. `CoworkerInvoiceTotalAmount`) as a string."""
+    kind = type(value)
+    if kind is float or kind is int:  # Performance: the usual JSON number, 3 per ledger record (issue 20)
+        amount = Decimal(str(value))  # str() first: a float like 0.1 must become Decimal("0.1")
+        if not amount.is_finite():
+            raise NexudusMalformedResponse(f"Unreadable amount {value!r}.")
+        return amount
     if value in (None, ""):
         return None
     if isinstance(value, bool):
@@ -64,20 +70,20 @@ def parse_decimal(value: object) -> Decimal | None:
 
 
 def parse_int(value: object) -> int | None:
+    if type(value) is int:  # Performance: the usual case, returned as it is (what int() would return)
+        return value
     if value in (None, ""):
         return None
     if isinstance(value, bool):
         raise NexudusMalformedResponse("Expected a number, got a boolean.")
     try:
         return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: an infinite float
         raise NexudusMalformedResponse(f"Expected a whole number, got {value!r}.") from exc
 
 
 def parse_bool(value: object) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
+    if value is None or value is True or value is False:
         return value
     if isinstance(value, str) and value.lower() in {"true", "false"}:
         return value.lower() == "true"
@@ -85,14 +91,16 @@ def parse_bool(value: object) -> bool | None:
 
 
 def parse_str(value: object) -> str | None:
-    if value is None:
-        return None
+    if value is None or type(value) is str:  # Performance: the usual cases, as str() would give them
+        return value
     if isinstance(value, (dict, list)):
         raise NexudusMalformedResponse("Expected text, got a structure.")
     return str(value)
 
 
 def _require_mapping(data: object) -> Mapping[str, Any]:
+    if type(data) is dict:  # Performance: what the JSON decoder gives, without the ABC check (issue 20)
+        return data
     if not isinstance(data, Mapping):
         raise NexudusMalformedResponse("Expected a record object.")
     return data

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 
+import pytest
 import requests
 
+from sandbox.cli import add_arguments
 from sandbox.totp import code_at
+from tests.conftest import running_sandbox
 
 from .conftest import BUSINESSES, COWORKERS, INVOICES, LEDGER, TOKENS, Api, sign_in
 
@@ -145,3 +149,50 @@ def test_mfa_user_is_admin(sb) -> None:
     token = sign_in(sb.url, "mfa@sandbox.test", totp=code_at(MFA_SECRET)).json()["access_token"]
     api = Api(sb.url, token)
     assert api.delete(f"{TOKENS}/{api.search(TOKENS, size=1)['Records'][0]['Id']}").status_code == 200
+
+
+def test_bench_users_are_staff_accounts_of_their_own() -> None:
+    """`--bench-users N` adds N accounts with exactly the ops roles; each is a person of its own to the
+    sandbox (own token, own counter), the accounts survive a reset, and none exist past N or by default."""
+    with running_sandbox("--bench-users", "3") as started:
+        apis = []
+        for number in (1, 2, 3):
+            answer = sign_in(started.url, f"bench-{number}@sandbox.test")
+            assert answer.status_code == 200, answer.text
+            apis.append(Api(started.url, answer.json()["access_token"]))
+        assert sign_in(started.url, "bench-4@sandbox.test").json()["error"] == "invalid_grant"
+        assert sign_in(started.url, "bench-1@sandbox.test", password="nope").status_code == 400
+        first = apis[0]
+        for path in ALL:
+            assert first.get(path).status_code == 200
+        invoice_id = first.search(INVOICES, size=1)["Records"][0]["Id"]
+        assert first.post(TOKENS, {"CoworkerInvoiceId": invoice_id}).status_code == 200
+        token = first.search(TOKENS, size=1)["Records"][0]
+        # The ops roles: create, but neither edit nor delete.
+        assert first.put(TOKENS, {"Id": token["Id"], "CoworkerInvoiceId": invoice_id}).status_code == 401
+        assert first.delete(f"{TOKENS}/{token['Id']}").status_code == 401
+        started.reset_counters()
+        for api in apis:
+            assert api.get(BUSINESSES).status_code == 200
+        by_user = started.counters()["by_user"]
+        assert {email: by_user.get(email) for email in (f"bench-{n}@sandbox.test" for n in (1, 2, 3))} == {
+            "bench-1@sandbox.test": 1,
+            "bench-2@sandbox.test": 1,
+            "bench-3@sandbox.test": 1,
+        }
+        started.reset()
+        assert sign_in(started.url, "bench-3@sandbox.test").status_code == 200
+        assert apis[2].get(BUSINESSES).status_code == 200
+
+
+def test_no_bench_users_by_default(sb) -> None:
+    assert sign_in(sb.url, "bench-1@sandbox.test").json()["error"] == "invalid_grant"
+
+
+def test_bench_users_option_refuses_a_negative_count() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert parser.parse_args(["--bench-users", "50"]).bench_users == 50
+    assert parser.parse_args([]).bench_users == 0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--bench-users", "-1"])

@@ -49,9 +49,17 @@ def csv_cell(value: object) -> str:
     return neutralise(str(value))
 
 
-def fast_csv_cell(zone: tzinfo) -> Callable[[object], str]:
-    """`csv_cell` for one export: the time zone looked up once (not per cell), and the common types
-    formatted through a lookup on their exact type; anything else (enums, subclasses) goes to `csv_cell`."""
+# Every formula start is one character, so "is it one?" is a set lookup on the first character.
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
+
+
+def csv_rows(columns: Sequence[ExportColumn], zone: tzinfo) -> Callable[[Sequence[Any]], str]:
+    """For one export: records -> their CSV rows, exactly `csv_text([[c.value(r) for c in columns] for r in
+    records])` in `zone`. Performance (issue 20: 21 cells a row, 20,000 rows a file): the zone is
+    looked up once and each page is formatted in one loop, the common exact types inline (no call per
+    cell); anything else (enums, floats, subclasses) goes to `csv_cell`."""
+    getters = tuple(column.value for column in columns)
+    formula_first = _FORMULA_FIRST
 
     def moment(value: datetime) -> str:
         local = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)).astimezone(zone)
@@ -59,24 +67,36 @@ def fast_csv_cell(zone: tzinfo) -> Callable[[object], str]:
             return local.strftime("%Y-%m-%d %H:%M:%S")
         return local.isoformat(sep=" ", timespec="seconds")[:19]
 
-    by_type: dict[type, Callable[[Any], str]] = {
-        type(None): lambda value: "",
-        str: neutralise,
-        int: str,
-        bool: lambda value: "true" if value else "false",
-        Decimal: lambda value: format(value, "f"),
-        datetime: moment,
-    }
+    def text(records: Sequence[Any]) -> str:
+        rows = []
+        for record in records:
+            row = []
+            append = row.append
+            for getter in getters:
+                value = getter(record)
+                kind = type(value)
+                if kind is str:
+                    append("'" + value if value[:1] in formula_first else value)
+                elif value is None:
+                    append("")
+                elif kind is Decimal:
+                    append(format(value, "f"))
+                elif kind is datetime:
+                    append(moment(value))
+                elif kind is int:
+                    append(str(value))
+                elif kind is bool:
+                    append("true" if value else "false")
+                elif isinstance(value, datetime):
+                    append(moment(value))
+                else:
+                    append(csv_cell(value))
+            rows.append(row)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        return buffer.getvalue()
 
-    def cell(value: object) -> str:
-        formatter = by_type.get(type(value))
-        if formatter is not None:
-            return formatter(value)
-        if isinstance(value, datetime):
-            return moment(value)
-        return csv_cell(value)
-
-    return cell
+    return text
 
 
 def csv_text(rows: Sequence[Sequence[object]], cell: Callable[[object], str] = csv_cell) -> str:

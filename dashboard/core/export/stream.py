@@ -20,7 +20,7 @@ from dashboard.nexudus.queries import MAX_PAGE_SIZE, SearchQuery
 from dashboard.nexudus.records import Page
 from dashboard.runtime.pool import Outcome, submit
 
-from .cells import ExportColumn, csv_text, fast_csv_cell, neutralise
+from .cells import ExportColumn, csv_rows, csv_text, neutralise
 
 DEFAULT_MAX_ROWS = 20_000
 # Two pages in flight: their round trips overlap, so at 100 ms upstream a file takes about as long as its
@@ -109,8 +109,7 @@ def csv_chunks(
     that many pages, plus the one being written, are held at once."""
     max_rows = max_rows_setting() if max_rows is None else max_rows
     progress = progress if progress is not None else Progress()
-    zone = timezone.get_current_timezone()
-    cell = fast_csv_cell(zone)
+    write_rows = csv_rows(columns, timezone.get_current_timezone())
     depth = pages_ahead_setting()
     ahead: dict[int, Future[Outcome[Page[Any]]]] = {}  # page number -> its fetch in flight
     requested_up_to = query.page  # the highest page asked for so far
@@ -156,21 +155,22 @@ def csv_chunks(
                     yield _last_line(f"export incomplete: {progress.stopped} ({progress.rows:,} rows written)")
                     return
                 fetch_ahead(page)
-            rows: list[list[object]] = []
+            kept: list[Any] = []
             capped = False
+            room = max_rows - progress.rows
             for item in page.items:
                 item_id = getattr(item, "id", None)
                 if item_id is not None and item_id in seen:
                     continue
-                if progress.rows + len(rows) >= max_rows:
+                if len(kept) >= room:
                     capped = True
                     break
                 if item_id is not None:
                     seen.add(item_id)
-                rows.append([c.value(item) for c in columns])
-            progress.rows += len(rows)
-            if rows:
-                yield csv_text(rows, cell)
+                kept.append(item)
+            progress.rows += len(kept)
+            if kept:
+                yield write_rows(kept)
             if capped or (progress.rows >= max_rows and page.has_next):
                 progress.stopped = f"stopped at the {max_rows:,}-row limit; {page.total_items:,} rows match"
                 yield _last_line(f"export incomplete: {progress.stopped}. Narrow the filters to export the rest.")
