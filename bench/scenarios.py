@@ -50,6 +50,9 @@ class Pools:
     ledger_ids: list[int] = field(default_factory=list)
     invoice_ids: list[int] = field(default_factory=list)
     customers: list[tuple[int, int]] = field(default_factory=list)  # (coworker id, business id)
+    # The sandbox's `dir` for a descending sort (its profile decides, as settings do for the dashboard): the
+    # floors must ask for the same order as the page, or they time another query.
+    descending_dir: str = "1"
 
     @classmethod
     def load(cls, probe: UpstreamProbe) -> Pools:
@@ -57,7 +60,8 @@ class Pools:
         ledger = probe.get_json(LEDGER_PATH, {"size": "1000", "page": "7"})["Records"]
         invoices = sorted({t["CoworkerInvoiceId"] for t in tokens if t.get("CoworkerInvoiceId")})
         customers = sorted({(e["CoworkerId"], e["BusinessId"]) for e in ledger if e.get("CoworkerId")})
-        return cls([t["Id"] for t in tokens], [e["Id"] for e in ledger], invoices, customers)
+        descending = "-1" if int(probe.control("GET", "config")["dir_ascending"]) == 1 else "1"
+        return cls([t["Id"] for t in tokens], [e["Id"] for e in ledger], invoices, customers, descending)
 
 
 @dataclass(frozen=True)
@@ -86,22 +90,22 @@ def _get_op(path_for: Callable[[random.Random], str], *, marker: str = "") -> Op
     return run
 
 
-def _token_search_params(rows: int, page: int) -> dict[str, str]:
+def _token_search_params(rows: int, page: int, descending_dir: str) -> dict[str, str]:
     # Mirrors dashboard.nexudus.wire.search_params for PaymentTokenQuery(provider=2, order_by=created_on desc).
     return {
         "page": str(page),
         "size": str(rows),
-        "dir": "-1",
+        "dir": descending_dir,
         "orderBy": "CreatedOn",
         f"{PT}_RegularPaymentProvider": str(TOKEN_PROVIDER),
     }
 
 
-def _ledger_search_params(rows: int, page: int) -> dict[str, str]:
+def _ledger_search_params(rows: int, page: int, descending_dir: str) -> dict[str, str]:
     return {
         "page": str(page),
         "size": str(rows),
-        "dir": "-1",
+        "dir": descending_dir,
         "orderBy": "TransactionDate",
         f"{LE}_Business": str(LEDGER_BUSINESS),
         f"{LE}_Code": LEDGER_CODE,
@@ -115,7 +119,8 @@ def _search(
     query: dict[str, str],
     rows: int,
     api_path: str,
-    api_params: Callable[[int, int], dict[str, str]],
+    api_params: Callable[[int, int, str], dict[str, str]],
+    descending_dir: str,
     *,
     upstream_calls: int = 1,
     round_trips: int = 1,
@@ -129,7 +134,7 @@ def _search(
         "search",
         f"{base}?{urlencode(query)}",
         _get_op(path_for, marker="<table"),
-        lambda rng: UpstreamCall("GET", api_path, api_params(rows, rng.randint(1, SEARCH_PAGES))),
+        lambda rng: UpstreamCall("GET", api_path, api_params(rows, rng.randint(1, SEARCH_PAGES), descending_dir)),
         rows=rows,
         upstream_calls=upstream_calls,
         round_trips=round_trips,
@@ -161,7 +166,9 @@ MOST_CONFIRMS = 5
 
 
 def _ledger_create(pools: Pools, customer: Callable[[random.Random], tuple[int, int]] | None = None) -> Operation:
-    """Form → review (nothing written) → confirm with the same one-time key; the confirm is measured. When
+    """Form → review (nothing written) → confirm with the same one-time key; the confirm is measured. The
+    review and confirm are htmx posts, as the page's form sends them (hx-post), answered with the flow's
+    fragment rather than the whole page. When
     another writer saved for the same customer in between, the save stops with the new figures and the user
     confirms again, as a person would: the measured time is then every confirm's, the cost of contention."""
     choose = customer or (lambda rng: rng.choice(pools.customers))
@@ -180,13 +187,15 @@ def _ledger_create(pools: Pools, customer: Callable[[random.Random], tuple[int, 
             "debit": "0",
             "credit": f"{rng.randint(1, 99)}.00",
         }
-        review = user.post(form.action or "/ledger-entries/new/", form.data(**fields))
+        review = user.post(form.action or "/ledger-entries/new/", form.data(**fields), fragment=True)
         seconds, size = 0.0, 0
         for _ in range(MOST_CONFIRMS):
             confirm = find_form(review.text, with_field="submission_key")
             if review.status != 200 or confirm is None or ("action", "confirm") not in confirm.buttons:
                 return OpOutcome(False, review.seconds, error=f"review HTTP {review.status} without a confirm button")
-            done = user.post(confirm.action or "/ledger-entries/new/", confirm.data(button=("action", "confirm")))
+            done = user.post(
+                confirm.action or "/ledger-entries/new/", confirm.data(button=("action", "confirm")), fragment=True
+            )
             seconds, size = seconds + done.seconds, size + done.size
             if done.status == 302 or (done.status == 200 and 'data-stage="done"' in done.text):
                 return OpOutcome(True, seconds, size)
@@ -212,6 +221,7 @@ def build(pools: Pools) -> list[Scenario]:
             25,
             TOKENS_PATH,
             _token_search_params,
+            pools.descending_dir,
             # The search, then (together) one batch read of the page's full tokens and one of their invoices
             # (provider, invoice number, customer: issue 18): 3 requests in 2 round trips.
             upstream_calls=3,
@@ -225,6 +235,7 @@ def build(pools: Pools) -> list[Scenario]:
             100,
             TOKENS_PATH,
             _token_search_params,
+            pools.descending_dir,
             # The search, then (together) one batch read of the page's full tokens and one of their invoices
             # (provider, invoice number, customer: issue 18): 3 requests in 2 round trips.
             upstream_calls=3,
@@ -238,6 +249,7 @@ def build(pools: Pools) -> list[Scenario]:
             25,
             LEDGER_PATH,
             _ledger_search_params,
+            pools.descending_dir,
         ),
         _search(
             "ledger_search_100",
@@ -247,6 +259,7 @@ def build(pools: Pools) -> list[Scenario]:
             100,
             LEDGER_PATH,
             _ledger_search_params,
+            pools.descending_dir,
         ),
         Scenario(
             "token_detail",

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 
-@functools.cache  # a label per member name, asked for once per table cell
 def _humanise(name: str) -> str:
     """'StripeACH' -> 'Stripe ACH', 'PaypalStandardSubscription' -> 'Paypal Standard Subscription'."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)

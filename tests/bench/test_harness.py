@@ -301,6 +301,7 @@ class FakeUser:
     def __init__(self, confirms: list[str]) -> None:
         self.confirms = list(confirms)
         self.posts: list[list[tuple[str, str]]] = []
+        self.fragments: list[bool] = []
 
     def get(self, path, *, fragment=False):
         from bench.browser import Timed
@@ -311,6 +312,7 @@ class FakeUser:
         from bench.browser import Timed
 
         self.posts.append(list(data))
+        self.fragments.append(fragment)
         if ("action", "confirm") not in data:
             return Timed(200, 0.02, self.FORM.format(action="confirm"), 100, "")
         answer = self.confirms.pop(0)
@@ -354,6 +356,13 @@ class TestLedgerLockScenario:
         )
         assert outcome.ok and outcome.seconds == pytest.approx(1.5)  # three confirms of 0.5 s
 
+    def test_the_review_and_confirm_are_htmx_posts_as_the_page_sends_them(self):
+        import random
+
+        user = FakeUser(["moved", "done"])
+        assert self.scenario("ledger_create").operation(user, random.Random(1)).ok
+        assert len(user.fragments) == 3 and all(user.fragments)  # the review, then two confirms
+
     def test_a_refusal_for_a_busy_ledger_is_an_error_with_its_reason(self):
         import random
 
@@ -378,3 +387,21 @@ class TestLedgerLockScenario:
         spread = result("ledger_create", users=50, latency_ms=100, mode="open", p50=900.0, p99=5000.0, errors=3)
         assert targets.load_checks([contended], {}) == []
         assert [c.verdict for c in targets.load_checks([spread], {})] == ["MISS", "MISS"]  # the same figures, judged
+
+
+class TestSearchFloors:
+    """A floor must ask the sandbox for the page's own order: `dir` as the sandbox's profile reads it."""
+
+    @pytest.mark.parametrize("descending_dir", ["1", "-1"])
+    def test_every_search_floor_asks_for_the_descending_order_the_page_shows(self, descending_dir):
+        import random
+
+        from bench.scenarios import Pools, build
+
+        pools = Pools(
+            token_ids=[1], ledger_ids=[2], invoice_ids=[3], customers=[(20001, 1001)], descending_dir=descending_dir
+        )
+        searches = [scenario for scenario in build(pools) if scenario.kind == "search"]
+        assert len(searches) == 4
+        for scenario in searches:
+            assert scenario.upstream(random.Random(1)).params["dir"] == descending_dir, scenario.key

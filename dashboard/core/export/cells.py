@@ -68,12 +68,12 @@ def csv_rows(columns: Sequence[ExportColumn], zone: tzinfo) -> Callable[[Sequenc
         return local.isoformat(sep=" ", timespec="seconds")[:19]
 
     def text(records: Sequence[Any]) -> str:
-        rows = []
+        rows: list[list[str]] = []
         for record in records:
-            row = []
+            row: list[str] = []
             append = row.append
             for getter in getters:
-                value = getter(record)
+                value: Any = getter(record)
                 kind = type(value)
                 if kind is str:
                     append("'" + value if value[:1] in formula_first else value)
