@@ -115,8 +115,9 @@ TEMPLATES = [
     }
 ]
 
-# Performance (issue 20): widgets render through Django's own Jinja2 widget templates, the same HTML as the
-# Django-language ones, at a fraction of the CPU (the filter forms of the search pages have ~20 widgets).
+# Performance (issue 20): widgets and field groups (`as_field_group`: the create and edit forms) render
+# through Django's own Jinja2 widget templates, the same HTML as the Django-language ones, at a fraction of
+# the CPU. The search pages' filter panel is one Jinja2 render of its own (core.filter_panel).
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 DATABASES = {
