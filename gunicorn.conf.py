@@ -37,11 +37,11 @@ bind = [os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_env_int('PORT', 8000)}"]
 
 worker_class = "gthread"
 workers = _env_int("GUNICORN_WORKERS", 2)
-# 24 threads: a page spends most of its time waiting on Nexudus (one or two round trips), so with 8 a
-# burst of 50 agents queued for a free thread while the CPU idled (make bench: token detail at 100 ms, p99
-# 13 x the upstream floor with 8 threads, 2.6 x with 32, the CPU under half busy). Each request thread
-# keeps one database connection: WORKERS x THREADS per instance (48) against PostgreSQL's 100 by default.
-threads = _env_int("GUNICORN_THREADS", 24)
+# 8 threads: with 24, make bench's capacity line rose (10 -> 15 pages/s of the token search at 100 ms) but
+# the p99 of the 50-user loads got worse (the open loop's token search 7.5 -> 12.6 x the upstream floor,
+# the realistic pace's 1.78 -> 1.85): once the two cores are busy, more threads only share them. Each
+# request thread keeps one database connection: WORKERS x THREADS per instance.
+threads = _env_int("GUNICORN_THREADS", 8)
 
 # With gthread the worker's main loop keeps beating while its threads wait on Nexudus, so `timeout` only
 # catches a wedged process, not a slow upstream (the Nexudus client's own timeouts bound each call).

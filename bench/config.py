@@ -71,7 +71,7 @@ def load() -> BenchConfig:
     return BenchConfig(
         quick=quick,
         workers=_env_int("BENCH_WORKERS", 2),
-        threads=_env_int("BENCH_THREADS", 24),  # gunicorn.conf.py's default
+        threads=_env_int("BENCH_THREADS", 8),  # gunicorn.conf.py's default
         users=_env_int("BENCH_USERS", 50),
         latencies_ms=(0, 100),
         window_1user_s=_env_float("BENCH_WINDOW_1USER", 2.0 if quick else 5.0),

@@ -215,7 +215,7 @@ NEXUDUS_RETRY_BUDGET = env_float("NEXUDUS_RETRY_BUDGET", 4.0)
 # governs, not the connections.) They are kept alive and reused: an instance opens them once, not per burst.
 # pool_block (NEXUDUS_POOL_BLOCK) stays as a guard: a call finding all busy waits instead of opening a
 # throwaway connection, which with this size cannot happen.
-_REQUEST_THREADS = int(os.environ.get("GUNICORN_THREADS", "24"))  # gunicorn.conf.py's default
+_REQUEST_THREADS = int(os.environ.get("GUNICORN_THREADS", "8"))  # gunicorn.conf.py's default
 LOOKUP_THREADS = int(os.environ.get("LOOKUP_THREADS", str(2 * _REQUEST_THREADS)))
 NEXUDUS_POOL_SIZE = int(os.environ.get("NEXUDUS_POOL_SIZE", str(_REQUEST_THREADS + LOOKUP_THREADS)))
 NEXUDUS_POOL_BLOCK = env_bool("NEXUDUS_POOL_BLOCK", True)

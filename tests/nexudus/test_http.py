@@ -366,7 +366,7 @@ def test_the_pool_has_a_connection_for_every_thread_that_can_wait_on_nexudus(set
     """Sized for the fan-out: a page's 2nd and 3rd reads never queue for a connection (issue 20)."""
     import os
 
-    request_threads = int(os.environ.get("GUNICORN_THREADS", "24"))
+    request_threads = int(os.environ.get("GUNICORN_THREADS", "8"))
     assert request_threads + settings.LOOKUP_THREADS <= settings.NEXUDUS_POOL_SIZE
     assert 2 * request_threads <= settings.LOOKUP_THREADS
 

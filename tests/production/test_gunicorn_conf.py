@@ -44,10 +44,10 @@ def _settings_of(namespace: dict) -> dict:
     }
 
 
-def test_defaults_are_two_threaded_workers_of_24_threads_on_port_8000(monkeypatch):
+def test_defaults_are_two_threaded_workers_of_eight_threads_on_port_8000(monkeypatch):
     conf = _load(monkeypatch)
     assert conf["worker_class"] == "gthread"
-    assert (conf["workers"], conf["threads"]) == (2, 24)
+    assert (conf["workers"], conf["threads"]) == (2, 8)
     assert conf["bind"] == ["0.0.0.0:8000"]
     assert conf["wsgi_app"] == "dashboard.wsgi:application"
     assert conf["preload_app"] is False
@@ -83,7 +83,7 @@ def test_every_name_is_a_gunicorn_setting_it_accepts(monkeypatch, log_format):
         assert name in cfg.settings, f"{name} is not a gunicorn setting"
         cfg.set(name, value)
     assert cfg.worker_class_str == "gthread"
-    assert cfg.threads == 24
+    assert cfg.threads == 8
 
 
 def test_json_logs_silence_gunicorns_access_log_which_would_print_query_strings(monkeypatch):
