@@ -37,10 +37,10 @@ bind = [os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_env_int('PORT', 8000)}"]
 
 worker_class = "gthread"
 workers = _env_int("GUNICORN_WORKERS", 2)
-# 8 threads: with 24, make bench's capacity line rose (10 -> 15 pages/s of the token search at 100 ms) but
-# the p99 of the 50-user loads got worse (the open loop's token search 7.5 -> 12.6 x the upstream floor,
-# the realistic pace's 1.78 -> 1.85): once the two cores are busy, more threads only share them. Each
-# request thread keeps one database connection: WORKERS x THREADS per instance.
+# 8 threads: 24 showed no clear gain in make bench on 2 cores (capacity line 10 -> 15 pages/s of the token
+# search at 100 ms, but the 50-user open loop's p99 12.6 x the upstream floor, where two runs with 8 gave
+# 7.5 and 15.6): at that load the cores are busy, and more threads only share them. Each request thread
+# keeps one database connection: WORKERS x THREADS per instance.
 threads = _env_int("GUNICORN_THREADS", 8)
 
 # With gthread the worker's main loop keeps beating while its threads wait on Nexudus, so `timeout` only
