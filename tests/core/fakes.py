@@ -27,6 +27,24 @@ def make_tokens(count: int) -> list[PaymentToken]:
     ]
 
 
+def page_of(rows: list, query, *, at_least_one_page: bool = False) -> Page:
+    """The query's page of `rows`, as Nexudus pages them (`at_least_one_page`: an empty result is page 1 of 1)."""
+    total = len(rows)
+    start = (query.page - 1) * query.size
+    pages = (total + query.size - 1) // query.size
+    if at_least_one_page:
+        pages = max(1, pages)
+    return Page(
+        items=rows[start : start + query.size],
+        page=query.page,
+        size=query.size,
+        total_items=total,
+        total_pages=pages,
+        has_next=query.page < pages,
+        has_previous=query.page > 1,
+    )
+
+
 class FakePaymentTokenSearch:
     """Pages through an in-memory list like Nexudus does, and records every query it was asked."""
 
@@ -41,19 +59,7 @@ class FakePaymentTokenSearch:
             rows = [r for r in rows if r.coworker_invoice_id == query.coworker_invoice_id]
         if query.order_by:
             rows.sort(key=lambda r: getattr(r, query.order_by), reverse=query.descending)
-        total = len(rows)
-        start = (query.page - 1) * query.size
-        items = rows[start : start + query.size]
-        pages = (total + query.size - 1) // query.size
-        return Page(
-            items=items,
-            page=query.page,
-            size=query.size,
-            total_items=total,
-            total_pages=pages,
-            has_next=query.page < pages,
-            has_previous=query.page > 1,
-        )
+        return page_of(rows, query)
 
 
 @dataclasses.dataclass

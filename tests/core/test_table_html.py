@@ -22,9 +22,9 @@ from dashboard.core.listing.search import build_table
 from dashboard.ledger.tables import CustomerLedgerTable, LedgerEntryTable
 from dashboard.nexudus.enums import PaymentProvider, RegularPaymentProvider, UnknownMember
 from dashboard.nexudus.queries import PaymentTokenQuery
-from dashboard.nexudus.records import Page
 from dashboard.payment_tokens.selectors import TokenRow
 from dashboard.payment_tokens.tables import PaymentTokenTable
+from tests.core.fakes import page_of
 from tests.records import make_invoice, make_ledger_entry, make_payment_token
 
 #: django-tables2's stock `table.html` (its tbody: `row.items`, `column.attrs.td`, `{{ cell }}`), with the
@@ -103,18 +103,7 @@ class _Search:
         self.records = records
 
     def __call__(self, query):
-        total = len(self.records)
-        start = (query.page - 1) * query.size
-        pages = max(1, (total + query.size - 1) // query.size)
-        return Page(
-            items=self.records[start : start + query.size],
-            page=query.page,
-            size=query.size,
-            total_items=total,
-            total_pages=pages,
-            has_next=query.page < pages,
-            has_previous=query.page > 1,
-        )
+        return page_of(self.records, query, at_least_one_page=True)
 
 
 def _sorts(table_class):
