@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from dashboard.core.links import record_url
+from dashboard.core.templatetags.billing import day_text
 from dashboard.nexudus.records import LedgerEntry
 
 from .wording import balance_in_words, balance_state, format_money
@@ -137,10 +138,6 @@ def _when(entry: LedgerEntry) -> datetime | None:
     return timezone.localtime(when) if timezone.is_aware(when) else when
 
 
-def _day(when: datetime) -> str:
-    return f"{when:%d %b %Y}"
-
-
 def balance_text(balance: Decimal, currency_code: str | None) -> str:
     """'GBP 240.00 owed', 'GBP 15.00 in credit', 'GBP 0.00, settled': always with the currency."""
     state = balance_state(balance, currency_code)
@@ -179,7 +176,7 @@ def balance_chart(
             box_x=box_x(index, when),
             box_y=box_y(entry.balance),
             balance=entry.balance,
-            date_text=_day(when),
+            date_text=day_text(when),
             balance_text=balance_text(entry.balance, currency_code),
             description=_plain(entry.description or entry.code or ""),
         )
@@ -199,7 +196,7 @@ def balance_chart(
         y_ticks = [Tick(plot_y(value), format_money(value, currency_code)) for value in (high, low)]
     first, last = balances[0], balances[-1]
     description = (
-        f"{len(dated)} entries from {_day(start)} to {_day(end)}. "
+        f"{len(dated)} entries from {day_text(start)} to {day_text(end)}. "
         f"Balance started at {format_money(first, currency_code)} and is now "
         f"{format_money(last, currency_code)} ({balance_in_words(last, currency_code)}); "
         f"highest {format_money(max(balances), currency_code)}, lowest {format_money(min(balances), currency_code)}. "
@@ -228,7 +225,7 @@ def _x_ticks(start: datetime, span: float) -> list[Tick]:
     fractions = X_TICK_FRACTIONS if span > 0 else (0.0,)
     ticks: list[Tick] = []
     for fraction in fractions:
-        label = _day(start + timedelta(seconds=span * fraction))
+        label = day_text(start + timedelta(seconds=span * fraction))
         if ticks and ticks[-1].label == label:
             continue
         anchor = "start" if fraction == 0 else "end" if fraction == 1 else "middle"

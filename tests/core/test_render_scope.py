@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.core import render_scope
-from dashboard.core.templatetags.billing import _day_text, _minute_text
+from dashboard.core.templatetags.billing import _minute_text, day_text
 
 
 def test_inside_a_scope_the_values_are_djangos_read_once_and_outside_they_are_live():
@@ -37,7 +37,7 @@ def test_a_scope_is_closed_even_when_the_render_fails():
 @given(moment=st.datetimes(timezones=st.just(UTC)), zone=st.sampled_from(["Europe/London", "Pacific/Chatham"]))
 def test_date_texts_are_strftimes(moment, zone):
     local = moment.astimezone(ZoneInfo(zone)) if moment.year > 1 and moment.year < 9999 else moment
-    assert _day_text(local) == local.strftime("%d %b %Y")
+    assert day_text(local) == local.strftime("%d %b %Y")
     assert _minute_text(local) == local.strftime("%d %b %Y, %H:%M")
 
 

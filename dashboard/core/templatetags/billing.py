@@ -112,7 +112,7 @@ def _time_tag(machine: str, title: str | None, text: str) -> SafeString:
 _MONTHS = tuple(date(2000, month, 1).strftime("%b") for month in range(1, 13))
 
 
-def _day_text(local: date) -> str:
+def day_text(local: date) -> str:
     """`local.strftime("%d %b %Y")` as an f-string (issue 20: strftime is ~2 µs, up to three per row)."""
     if local.year < 1000:  # strftime's own padding of such years differs between C libraries
         return local.strftime("%d %b %Y")
@@ -121,7 +121,7 @@ def _day_text(local: date) -> str:
 
 def _minute_text(local: datetime) -> str:
     """`local.strftime("%d %b %Y, %H:%M")`, the same way."""
-    return f"{_day_text(local)}, {local.hour:02d}:{local.minute:02d}"
+    return f"{day_text(local)}, {local.hour:02d}:{local.minute:02d}"
 
 
 @register.filter
@@ -169,7 +169,7 @@ def relative_words(moment: datetime, now: datetime | None = None) -> str:
         if amount == 1:
             return "tomorrow" if future else "yesterday"
     else:
-        return _day_text(_localise(moment))
+        return day_text(_localise(moment))
     words = f"{amount} {unit}{'' if amount == 1 else 's'}"
     return f"in {words}" if future else f"{words} ago"
 
