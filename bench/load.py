@@ -1,8 +1,11 @@
 """Bounded load generators on loopback: closed loop (each user sends the next request when the previous
-answer arrives) and open loop (each user sends on a Poisson schedule, ~`rate` requests a second).
+answer arrives), open loop (each user sends on a Poisson schedule, ~`rate` requests a second) and agents
+(each user reads its page, thinks, then asks for the next, as a person at a desk does).
 
 Every loop stops at its deadline and at its operation cap. Open-loop latency is measured from the
 *scheduled* start, so a dashboard that falls behind is charged for the wait (no coordinated omission).
+Each virtual user has one connection, so an open-loop user whose next page falls due while its previous
+page is still loading waits for it too: `instant_dashboard_p99` is what that schedule alone costs.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import requests
 
 from .browser import VirtualUser
 from .scenarios import Operation, OpOutcome
+from .stats import percentile
 
 HARD_OP_CAP = 100_000  # per run, whatever the window: a runaway loop cannot hammer the machine
 OVERLOAD_GRACE_S = 5.0  # an open-loop user this far past the window stops sending
@@ -30,6 +34,7 @@ class Sample:
     ok: bool
     error: str = ""
     size: int = 0
+    user: int = -1  # which virtual user sent it (its index), for `instant_dashboard_p99`
 
 
 @dataclass
@@ -64,12 +69,14 @@ class _Collector:
         self.lock = threading.Lock()
         self.run = LoadRun()
 
-    def add(self, started: float, outcome: OpOutcome, seconds: float) -> None:
+    def add(self, started: float, outcome: OpOutcome, seconds: float, user: int = -1) -> None:
         with self.lock:
             if outcome.error != NOT_SENT:  # only what reached the dashboard can cost upstream requests
                 self.run.operations += 1
             if self.measure_from <= started < self.measure_to:
-                self.run.samples.append(Sample(started - self.begin, seconds, outcome.ok, outcome.error, outcome.size))
+                self.run.samples.append(
+                    Sample(started - self.begin, seconds, outcome.ok, outcome.error, outcome.size, user)
+                )
 
 
 def closed_loop(
@@ -132,20 +139,68 @@ def open_loop(
             if delay > 0:
                 time.sleep(delay)
             if time.perf_counter() > end + OVERLOAD_GRACE_S:
-                collector.add(scheduled, OpOutcome(False, 0.0, error=NOT_SENT), time.perf_counter() - scheduled)
+                collector.add(scheduled, OpOutcome(False, 0.0, error=NOT_SENT), time.perf_counter() - scheduled, index)
                 scheduled += rng.expovariate(rate_per_user)
                 continue
             late = max(time.perf_counter() - scheduled, 0.0)
             outcome = _attempt(op, user, rng)
             # Starting late (still waiting for our own previous answer) counts as latency; the rest is the
             # operation's measured request (for a create flow: the request that writes).
-            collector.add(scheduled, outcome, late + outcome.seconds)
+            collector.add(scheduled, outcome, late + outcome.seconds, index)
             sent += 1
             scheduled += rng.expovariate(rate_per_user)
 
     _run_threads(users, loop, warmup_s + duration_s)
     collector.run.window_s = duration_s
     return collector.run
+
+
+def agents(
+    users: Sequence[VirtualUser],
+    op: Operation,
+    *,
+    think_s: float,
+    warmup_s: float,
+    duration_s: float,
+    seed: int = 1,
+) -> LoadRun:
+    """Each user sends a page, reads the answer, then thinks for an exponentially distributed time
+    averaging `think_s` before the next, like the think time of Locust's users: an agent does not ask for
+    the next page while the last is still loading, so no page waits behind that user's own previous page.
+    Each page's latency is its own request's time. (The open loop keeps the strict schedule.)"""
+    begin = time.perf_counter()
+    end = begin + warmup_s + duration_s
+    collector = _Collector(begin, begin + warmup_s, end)
+
+    def loop(index: int, user: VirtualUser) -> None:
+        rng = random.Random(seed * 1000 + index)
+        sent = 0
+        time.sleep(rng.uniform(0, think_s))  # users arrive spread over one think time, not all at once
+        while time.perf_counter() < end and sent < HARD_OP_CAP // max(len(users), 1):
+            started = time.perf_counter()
+            outcome = _attempt(op, user, rng)
+            collector.add(started, outcome, outcome.seconds, index)
+            sent += 1
+            pause = min(rng.expovariate(1 / think_s), max(end - time.perf_counter(), 0.0))
+            time.sleep(pause)
+
+    _run_threads(users, loop, warmup_s + duration_s)
+    collector.run.window_s = duration_s
+    return collector.run
+
+
+def instant_dashboard_p99(samples: Sequence[Sample], service_s: float) -> float | None:
+    """The p99 an open-loop run would measure if the dashboard added nothing: the same schedule (each
+    sample's scheduled start, per user), every page taking exactly `service_s` (the upstream floor), and
+    each user's pages one after another on its one connection, so a page due while the user's previous
+    one is loading starts late and is charged for it. `None` without samples."""
+    finish: dict[int, float] = {}
+    latencies = []
+    for sample in sorted(samples, key=lambda s: (s.user, s.started)):
+        start = max(sample.started, finish.get(sample.user, float("-inf")))
+        finish[sample.user] = start + service_s
+        latencies.append(finish[sample.user] - sample.started)
+    return percentile(latencies, 99) if latencies else None
 
 
 def _run_threads(users: Sequence[VirtualUser], loop: Callable[[int, VirtualUser], None], budget_s: float) -> None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .browser import VirtualUser
-from .load import LoadRun, closed_loop, open_loop
+from .load import LoadRun, agents, closed_loop, instant_dashboard_p99, open_loop
 from .procstat import cpu_delta, cpu_snapshot
 from .results import ScenarioResult
-from .scenarios import Scenario
+from .scenarios import SHELL_PATH, Scenario, shell_operation
 from .stats import LatencySummary, summarise
 from .upstream import UpstreamProbe
 
@@ -120,6 +120,23 @@ def one_user(
     )
 
 
+def shell_floor(harness: Harness, *, warmup_s: float, window_s: float, max_ops: int) -> dict[str, Any]:
+    """The stack's own floor, at 1 user and 0 ms: the dashboard's CPU per page for the home page, which
+    goes through every middleware, reads the session and the user, and renders the page shell with the
+    menu bar, but calls Nexudus not at all. Every other page costs this plus its own content and calls."""
+    before = cpu_snapshot(harness.cpu_groups())
+    run = closed_loop(harness.users[:1], shell_operation(), warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops)
+    cpu = cpu_delta(before, cpu_snapshot(harness.cpu_groups()))
+    latency = summarise(run.latencies) if run.latencies else None
+    return {
+        "path": SHELL_PATH,
+        "pages": run.operations,
+        "errors": run.errors,
+        "cpu_ms_per_page": round(cpu["dashboard"] * 1000 / run.operations, 2) if run.operations else None,
+        "p50_ms": round(latency.p50, 2) if latency else None,
+    }
+
+
 def many_users_open(
     harness: Harness,
     scenario: Scenario,
@@ -133,19 +150,53 @@ def many_users_open(
     mode: str = "open",
 ) -> ScenarioResult:
     """`users` each sending ~`rate` operations a second (Poisson). `mode` names the load in the results:
-    "open" (~1 page a second each), "paced" (the realistic load, a page every 5 s) or "ramp-N" (a step of
-    the capacity ramp, N pages a second in all)."""
+    "open" (~1 page a second each) or "ramp-N" (a step of the capacity ramp, N pages a second in all)."""
     run, counters, cpu = _measured(
         harness,
         scenario,
         harness.users[:users],
         lambda vus: open_loop(vus, scenario.operation, rate_per_user=rate, warmup_s=warmup_s, duration_s=window_s),
     )
-    return to_result(
+    result = to_result(
         scenario,
         users=users,
         latency_ms=latency_ms,
         mode=mode,
+        run=run,
+        counters=counters,
+        cpu=cpu,
+        upstream=upstream,
+    )
+    if upstream is not None:
+        instant = instant_dashboard_p99(run.samples, upstream.p50 * scenario.round_trips / 1000)
+        result.instant_p99_ms = None if instant is None else instant * 1000
+    return result
+
+
+def many_agents(
+    harness: Harness,
+    scenario: Scenario,
+    *,
+    users: int,
+    latency_ms: int,
+    think_s: float,
+    upstream: LatencySummary | None,
+    warmup_s: float,
+    window_s: float,
+) -> ScenarioResult:
+    """The realistic load ("paced"): `users` agents, each reading its page and thinking ~`think_s`
+    (exponential) before the next (load.agents)."""
+    run, counters, cpu = _measured(
+        harness,
+        scenario,
+        harness.users[:users],
+        lambda vus: agents(vus, scenario.operation, think_s=think_s, warmup_s=warmup_s, duration_s=window_s),
+    )
+    return to_result(
+        scenario,
+        users=users,
+        latency_ms=latency_ms,
+        mode="paced",
         run=run,
         counters=counters,
         cpu=cpu,

@@ -104,6 +104,18 @@ def capacity_line(capacity: dict[str, Any]) -> str:
     )
 
 
+def shell_floor_line(floor: dict[str, Any]) -> str:
+    """The stack's floor (measure.shell_floor), beside which every page's CPU per page reads."""
+    cpu = floor.get("cpu_ms_per_page")
+    errors = f", {floor['errors']} errors" if floor.get("errors") else ""
+    return (
+        f"Stack floor: the home page ({floor.get('path')}: middleware, session and user, the page shell and "
+        f"menu bar, no Nexudus call) costs {'-' if cpu is None else f'{cpu:.1f}'} ms of dashboard CPU per page "
+        f"(1 user, 0 ms, {floor.get('pages', 0)} pages{errors}); every page costs this plus its content and its "
+        "Nexudus calls"
+    )
+
+
 def lock_lines(results: Sequence[ScenarioResult]) -> list[str]:
     """The ledger lock's cost on a create: p50 with writers on different customers (uncontended) and with
     every writer on one customer (contended), per users and latency."""
@@ -137,6 +149,8 @@ def console_report(results: Sequence[ScenarioResult], checks: Sequence[Check], e
     capacity = targets.capacity(results, extras.get("meta", {}).get("cpus") or 1)
     if capacity:
         parts += ["", capacity_line(capacity)]
+    if extras.get("shell_floor"):
+        parts += ["", shell_floor_line(extras["shell_floor"])]
     lock = lock_lines(results)
     if lock:
         parts += ["", "Ledger write lock: the cost on a ledger create, without and with contention", *lock]
@@ -193,6 +207,8 @@ def readme_block(results: Sequence[ScenarioResult], checks: Sequence[Check], ext
         "",
         render_markdown(COLUMNS, [scenario_row(r) for r in results]),
     ]
+    if extras.get("shell_floor"):
+        lines += ["", shell_floor_line(extras["shell_floor"]) + "."]
     cpu = cpu_lines(results, meta.get("cpus") or 1)
     if cpu:
         lines += [

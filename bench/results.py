@@ -18,7 +18,7 @@ class ScenarioResult:
     title: str
     users: int
     latency_ms: int
-    mode: str  # "closed" (no think time) or "open" (~1 request a second per user)
+    mode: str  # "closed" (no think time), "open" (~1 request a second per user), "paced" (agents) or "ramp-N"
     kind: str = ""  # search | detail | invoice | customer | create
     upstream_calls: int = 0  # target: exactly this many upstream requests per page (0: not judged)
     round_trips: int = 1  # sequential upstream round trips a page needs: its upstream floor
@@ -36,6 +36,8 @@ class ScenarioResult:
     cpu_s: dict[str, float] = field(default_factory=dict)  # CPU seconds per process group over wall_s
     wall_s: float = 0.0  # wall time of the whole drive, warm-up included
     notes: list[str] = field(default_factory=list)
+    # Open loop only: the p99 (ms) of the same schedule if the dashboard added nothing (load.instant_dashboard_p99).
+    instant_p99_ms: float | None = None
 
     @property
     def label(self) -> str:
@@ -107,6 +109,7 @@ class ScenarioResult:
             "round_trips": self.round_trips,
             "wall_s": self.wall_s,
             "notes": self.notes,
+            "instant_p99_ms": _round(self.instant_p99_ms, 1),
         }
 
 

@@ -158,14 +158,25 @@ class Run:
         floors: dict[str, LatencySummary | None],
         latency_ms: int,
     ) -> None:
-        """The realistic load: every user one page every 5 s (a create flow's requests spread likewise)."""
+        """The realistic load: every user an agent who asks for a page about every 5 s, after reading the
+        last one (a create flow's requests spread likewise)."""
         c = self.config
         for s in scenarios:
             if s.key in targets.NOT_PACED or self.out_of_time():
                 continue
-            log(f"{latency_ms} ms, {c.users} users, a page every {1 / c.paced_rate_per_user:.0f} s: {s.key}")
-            rate = c.paced_rate_per_user / s.requests_per_op
-            self.results.append(self._many(harness, s, floors, latency_ms, rate, c.window_paced_s, mode="paced"))
+            log(f"{latency_ms} ms, {c.users} agents, a page every {1 / c.paced_rate_per_user:.0f} s: {s.key}")
+            self.results.append(
+                measure.many_agents(
+                    harness,
+                    s,
+                    users=c.users,
+                    latency_ms=latency_ms,
+                    think_s=s.requests_per_op / c.paced_rate_per_user,
+                    upstream=floors[s.key],
+                    warmup_s=c.warmup_s,
+                    window_s=c.window_paced_s,
+                )
+            )
 
     def capacity(
         self, harness: measure.Harness, scenario: Scenario, floors: dict[str, LatencySummary | None], latency_ms: int
@@ -316,6 +327,11 @@ def execute(config: BenchConfig) -> Run:
             scenarios = [s for s in scenarios if s.key in keep]
         present = {s.key: measure.page_status(users[0], s) for s in scenarios}
         log("pages: " + ", ".join(f"{k} {v}" for k, v in present.items()))
+        probe.set_latency(0)
+        log("0 ms, 1 user: the page shell (home), the stack's floor")
+        run.extras["shell_floor"] = measure.shell_floor(
+            harness, warmup_s=config.warmup_s, window_s=config.window_1user_s, max_ops=config.max_ops_1user
+        )
         for latency_ms in config.latencies_ms:
             run.at_latency(harness, scenarios, present, latency_ms)
             if config.export:

@@ -90,6 +90,15 @@ def _get_op(path_for: Callable[[random.Random], str], *, marker: str = "") -> Op
     return run
 
 
+SHELL_PATH = "/"  # the home page: the signed-in page shell, the menu bar and one small form; no Nexudus call
+SHELL_MARKER = 'id="home-heading"'
+
+
+def shell_operation() -> Operation:
+    """GET the home page: what every page costs before its own content and its Nexudus calls."""
+    return _get_op(lambda rng: SHELL_PATH, marker=SHELL_MARKER)
+
+
 def _token_search_params(rows: int, page: int, descending_dir: str) -> dict[str, str]:
     # Mirrors dashboard.nexudus.wire.search_params for PaymentTokenQuery(provider=2, order_by=created_on desc).
     return {

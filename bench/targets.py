@@ -183,7 +183,10 @@ def load_checks(results: list[ScenarioResult], extras: dict[str, Any]) -> list[C
             continue
         factor = OPEN_P99_FACTOR if r.mode == "open" else PACED_P99_FACTOR
         rounds = f", {r.round_trips} round trips" if r.round_trips > 1 else ""
-        checks.append(Check.of(f"p99 / upstream floor{rounds}, {r.label}", r.latency.p99 / floor, factor, digits=2))
+        # The open loop's own share: what its schedule alone costs an instant dashboard (load.instant_dashboard_p99).
+        instant = f" (an instant dashboard: {r.instant_p99_ms / floor:.2f})" if r.instant_p99_ms is not None else ""
+        name = f"p99 / upstream floor{rounds}, {r.label}{instant}"
+        checks.append(Check.of(name, r.latency.p99 / floor, factor, digits=2))
         checks.append(Check.of(f"errors, {r.label}", r.errors, 0, digits=0))
     cpu_bound = _find(results, SATURATION_KEY, _max_users(results), 0, "closed")
     for latency_ms in (0, 100):

@@ -7,7 +7,7 @@ import pytest
 
 from bench import profiling, report, targets
 from bench.htmlparse import find_form, parse_assets, parse_forms
-from bench.load import LoadRun, Sample
+from bench.load import LoadRun, Sample, agents, instant_dashboard_p99
 from bench.procstat import cpu_delta
 from bench.results import Check, ScenarioResult
 from bench.stats import LatencySummary, per_unit, percentile, ratio, summarise, throughput
@@ -220,6 +220,15 @@ class TestReport:
         report.update_readme(readme, f"{report.README_START}\nnew\n{report.README_END}")
         assert readme.read_text() == f"intro\n{report.README_START}\nnew\n{report.README_END}\noutro\n"
 
+    def test_the_stack_floor_is_printed_and_kept_in_the_readme_block(self):
+        floor = {"path": "/", "pages": 120, "errors": 0, "cpu_ms_per_page": 3.456, "p50_ms": 4.0}
+        line = report.shell_floor_line(floor)
+        assert "3.5 ms of dashboard CPU per page" in line and "120 pages" in line and "errors" not in line
+        extras = {"shell_floor": floor, "meta": {"cpus": 2}}
+        assert line in report.console_report([result()], [], extras)
+        assert line in report.readme_block([result()], [], extras)
+        assert "2 errors" in report.shell_floor_line({**floor, "errors": 2})
+
     def test_markdown_escapes_pipes(self):
         assert "a\\|b" in report.render_markdown(("x",), [("a|b",)])
 
@@ -263,6 +272,76 @@ def test_load_run_counts_errors_and_latencies():
     assert run.latencies == [0.2, 0.1]
     assert run.errors == 1
     assert run.first_errors() == ["HTTP 500"]
+
+
+class TestInstantDashboard:
+    """What an open-loop schedule alone costs: each virtual user's pages queue on its one connection."""
+
+    def test_pages_due_while_the_users_last_page_loads_start_late_and_are_charged(self):
+        # User 0: due at 0.0 and 0.1 with 0.2 s pages: the second starts at 0.2 and ends at 0.4 (0.3 s).
+        samples = [Sample(0.0, 0.2, True, user=0), Sample(0.1, 0.3, True, user=0)]
+        assert instant_dashboard_p99(samples, 0.2) == pytest.approx(percentile([0.2, 0.3], 99))
+
+    def test_users_do_not_queue_behind_each_other(self):
+        samples = [Sample(0.0, 0.2, True, user=0), Sample(0.05, 0.2, True, user=1), Sample(0.1, 0.2, True, user=2)]
+        assert instant_dashboard_p99(samples, 0.2) == pytest.approx(0.2)
+
+    def test_pages_spaced_wider_than_a_page_cost_only_the_floor(self):
+        samples = [Sample(t, 0.5, True, user=0) for t in (0.0, 1.0, 2.5)]
+        assert instant_dashboard_p99(samples, 0.3) == pytest.approx(0.3)
+
+    def test_no_samples_is_not_a_figure(self):
+        assert instant_dashboard_p99([], 0.2) is None
+
+    def test_the_open_loop_check_names_what_the_schedule_alone_costs(self):
+        loaded = result(users=50, mode="open", p50=110.0, p99=190.0)
+        loaded.instant_p99_ms = 150.0
+        (check,) = [c for c in targets.load_checks([loaded], {}) if c.name.startswith("p99")]
+        assert check.name == "p99 / upstream floor, token_search_25@50u/100ms/open (an instant dashboard: 1.50)"
+        assert check.figure == "1.90" and check.verdict == "PASS"
+
+
+class TestAgents:
+    """The realistic load: each agent reads its page, thinks, then asks for the next."""
+
+    def test_an_agent_never_asks_while_its_last_page_is_loading(self):
+        import threading
+
+        in_flight: dict[int, int] = {}
+        overlaps = []
+        lock = threading.Lock()
+
+        def op(user, rng):
+            from bench.scenarios import OpOutcome
+
+            with lock:
+                in_flight[id(user)] = in_flight.get(id(user), 0) + 1
+                if in_flight[id(user)] > 1:
+                    overlaps.append(id(user))
+            try:
+                threading.Event().wait(0.002)
+                return OpOutcome(True, 0.123)
+            finally:
+                with lock:
+                    in_flight[id(user)] -= 1
+
+        users = [object(), object(), object()]
+        run = agents(users, op, think_s=0.005, warmup_s=0.0, duration_s=0.15)  # type: ignore[arg-type]
+        assert overlaps == []
+        assert run.samples and {s.user for s in run.samples} == {0, 1, 2}
+        # Each page is charged its own request's time, never the think time before it.
+        assert set(run.latencies) == {0.123}
+        assert run.operations >= len(run.samples)
+
+    def test_a_failed_request_is_an_error_sample(self):
+        import requests
+
+        def op(user, rng):
+            raise requests.ConnectionError("refused")
+
+        run = agents([object()], op, think_s=0.005, warmup_s=0.0, duration_s=0.05)  # type: ignore[list-item]
+        assert run.samples and run.errors == len(run.samples)
+        assert run.first_errors() == ["ConnectionError"]
 
 
 def test_cpu_delta_names_the_rest_of_the_machine():

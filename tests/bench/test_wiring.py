@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import run, services
+from bench import run, scenarios, services
 from bench.config import PROBE_ACCOUNT, nexudus_accounts
 from sandbox.cli import add_arguments
 from tests.conftest import running_sandbox
@@ -50,6 +50,28 @@ def test_virtual_users_reach_nexudus_each_as_their_own_person(live_server, setti
         finally:
             for user in users:
                 user.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stack_floor_page_is_the_signed_in_home_page_and_calls_nexudus_not_at_all(
+    live_server, settings, signin_throttle_cleared
+) -> None:
+    """The bench's floor (measure.shell_floor) is only a floor if its page answers 200 with its own content
+    for a signed-in user and reads nothing upstream: otherwise it would time a redirect or a Nexudus call."""
+    import random
+
+    with running_sandbox("--no-throttle", "--bench-users", "1") as started:
+        settings.NEXUDUS_API_URL = started.url
+        (user,) = run.sign_in_all(live_server.url, 1)
+        try:
+            started.reset_counters()
+            outcome = scenarios.shell_operation()(user, random.Random(1))
+            assert outcome.ok and outcome.size > 0
+            assert started.counters()["total"] == 0
+            user.session.cookies.clear()  # signed out: the same operation must fail, not pass on a sign-in page
+            assert not scenarios.shell_operation()(user, random.Random(1)).ok
+        finally:
+            user.close()
 
 
 class RecordingProbe:
