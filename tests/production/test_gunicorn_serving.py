@@ -4,10 +4,14 @@ hashed files, the request id header and JSON log lines on stdout."""
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 import requests
+
+from bench.procstat import children
 
 from .servers import manage, production_env, start_gunicorn
 
@@ -51,3 +55,37 @@ def test_stdout_carries_one_json_line_per_request_and_no_access_log(instance):
     assert "private-search-text" not in instance.log_text()
     assert not any(line["logger"] == "gunicorn.access" for line in lines)
     assert any(line["logger"] == "gunicorn.error" and "gthread" in line["message"] for line in lines)
+
+
+def _open_files(pid: int, suffix: str) -> int:
+    """How many of the process's file descriptors are open on a file whose path ends with `suffix`."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).endswith(suffix)
+        except OSError:  # closed meanwhile
+            continue
+    return count
+
+
+def test_sqlite_connections_are_kept_between_requests_one_per_request_thread(tmp_path):
+    """Each request thread keeps its database connection (DATABASE_CONN_MAX_AGE) instead of opening one per
+    request; with DATABASE_CONN_MAX_AGE=0 none stays open once the answers are sent."""
+    database = tmp_path / "kept.sqlite3"
+    for max_age, expect_open in (("60", True), ("0", False)):
+        env = production_env(tmp_path, NEXUDUS_API_URL="http://127.0.0.1:9", DATABASE_URL=f"sqlite:///{database}")
+        env["DATABASE_CONN_MAX_AGE"] = max_age
+        manage(env, "migrate", "--noinput")
+        server = start_gunicorn(env, tmp_path / f"gunicorn-{max_age}.log", workers=1, threads=2)
+        try:
+            with requests.Session() as session:
+                for _ in range(6):
+                    assert session.get(f"{server.url}/healthz", timeout=10).status_code == 200
+            (worker,) = children(server.process.pid)
+            kept = _open_files(worker, "/kept.sqlite3")
+            if expect_open:
+                assert 1 <= kept <= 2, kept  # at most one per request thread, however many requests
+            else:
+                assert kept == 0, kept
+        finally:
+            server.stop()
