@@ -175,7 +175,8 @@ def agents(
     def loop(index: int, user: VirtualUser) -> None:
         rng = random.Random(seed * 1000 + index)
         sent = 0
-        time.sleep(rng.uniform(0, think_s))  # users arrive spread over one think time, not all at once
+        # Users arrive spread over one think time, not all at once (and none sleeps past the window's end).
+        time.sleep(min(rng.uniform(0, think_s), warmup_s + duration_s))
         while time.perf_counter() < end and sent < HARD_OP_CAP // max(len(users), 1):
             started = time.perf_counter()
             outcome = _attempt(op, user, rng)

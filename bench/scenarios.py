@@ -335,6 +335,9 @@ def build(pools: Pools) -> list[Scenario]:
             _ledger_create(pools),
             lambda rng: _ledger_write_call(rng.choice(pools.customers), rng),
             writes=True,
+            # The timed confirm reads the customer's latest balance, then writes (issue 17: the save must see
+            # the balance it was reviewed against): two sequential round trips, its upstream floor.
+            round_trips=2,
             requests_per_op=3,  # the form, the review, the confirm
         ),
         Scenario(
@@ -345,6 +348,7 @@ def build(pools: Pools) -> list[Scenario]:
             _ledger_create(pools, customer=lambda rng: pools.customers[0]),
             lambda rng: _ledger_write_call(pools.customers[0], rng),
             writes=True,
+            round_trips=2,  # as ledger_create's
             requests_per_op=3,
         ),
     ]

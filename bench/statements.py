@@ -68,6 +68,9 @@ def measure(
         "NEXUDUS_BUDGET_WRITE_WINDOW": str(budget_window_s),
     }
     log_file = (VAR / "statements-worker.log").open("wb")
+    # The worker is a process of its own with its own upstream connections: counted apart from the pools of
+    # the gunicorn workers (the run's connection target), as what the sandbox accepted while it ran.
+    connections_before, probe_before = probe.counters()["connections"], probe.connections_opened
     worker = subprocess.Popen(
         [str(PY), "manage.py", "statements_worker", "--interval", "0.2"],
         cwd=ROOT,
@@ -92,6 +95,7 @@ def measure(
         except subprocess.TimeoutExpired:
             worker.kill()
         log_file.close()
+    connections = probe.counters()["connections"] - connections_before - (probe.connections_opened - probe_before)
     posted = int((DONE.search(text) or [None, 0])[1])
     failed = int((FAILED.search(text) or [None, 0])[1])
     # A sliding window lets `budget_writes` go at once, then `budget_writes` more per window: the least time
@@ -108,6 +112,7 @@ def measure(
         "budget_floor_seconds": floor_s,
         # 1.0: the import went as fast as the budget allows; below: the dashboard (or Nexudus) held it back.
         "share_of_budget": round(floor_s / elapsed, 2) if elapsed and floor_s else None,
+        "upstream_connections": connections,
     }
 
 

@@ -134,7 +134,12 @@ def upstream_checks(results: list[ScenarioResult], extras: dict[str, Any]) -> li
         )
     connections, pool = extras.get("upstream_connections"), extras.get("upstream_pool")
     if connections is not None and pool:
-        checks.append(Check.of("new upstream TCP connections (whole run) ≤ the pools", connections, pool, digits=0))
+        # The statement import's worker process keeps a pool of its own beside the gunicorn workers'.
+        importer = (extras.get("statement_import") or {}).get("upstream_connections") or 0
+        name = "new upstream TCP connections (whole run) ≤ the pools"
+        if importer:
+            name += f" (+ {importer} opened while the statement import ran, by its worker process)"
+        checks.append(Check.of(name, connections, pool + importer, digits=0))
     after_warmup = warm_connections(results)
     if after_warmup is not None:
         checks.append(

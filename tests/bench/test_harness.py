@@ -154,6 +154,15 @@ class TestChecks:
         assert checks["p99 / upstream floor, token_search_25@50u/100ms/paced"] == "MISS"  # 1.4 > 1.3
         assert checks["p99 / upstream floor, token_search_25@50u/100ms/open"] == "PASS"  # 1.9 <= 2
 
+    def test_the_statement_workers_own_connections_are_added_to_the_pools(self):
+        base = {"upstream_connections": 50, "upstream_pool": 48}
+        (plain,) = [c for c in targets.upstream_checks([], base) if "whole run" in c.name]
+        assert plain.verdict == "MISS" and plain.target == "≤ 48"
+        extras = {**base, "statement_import": {"upstream_connections": 2}}
+        (check,) = [c for c in targets.upstream_checks([], extras) if "whole run" in c.name]
+        assert check.verdict == "PASS" and check.target == "≤ 50"
+        assert "2 opened while the statement import ran" in check.name
+
     def test_new_connections_after_warm_up_count_only_a_pages_later_windows(self):
         first = result(users=50, ops=500, new_connections=40)
         other_page_first = result("ledger_search_25", users=50, ops=500, new_connections=9)
