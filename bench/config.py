@@ -86,7 +86,7 @@ def load() -> BenchConfig:
         probe_count=_env_int("BENCH_PROBES", 10 if quick else 30),
         export_rows=_env_int("BENCH_EXPORT_ROWS", 20_000),
         profile_s=_env_float("BENCH_PROFILE", 4.0 if quick else 10.0),
-        deadline_s=_env_float("BENCH_DEADLINE", 540.0),
+        deadline_s=_env_float("BENCH_DEADLINE", 570.0),
         only=tuple(key.strip() for key in os.environ.get("BENCH_ONLY", "").split(",") if key.strip()),
         export=os.environ.get("BENCH_EXPORT", "1").strip().lower() not in {"0", "false", "no", "off"},
         statements=os.environ.get("BENCH_STATEMENTS", "1").strip().lower() not in {"0", "false", "no", "off"},

@@ -227,13 +227,21 @@ def send(
     started = time.monotonic()
     outcome = "failed"
     try:
-        response = shared_session().request(
+        session = shared_session()
+        # Performance (issue 20): a request prepared on its own and sent through the session's adapters and
+        # settings (proxies, verify: Session.send), not Session.request, which would also merge the session's
+        # cookie jar (it holds none: the policy above refuses them), auth, params and hooks (it has none)
+        # into a fresh jar per call: ~0.17 ms of CPU per call.
+        prepared = requests.Request(
             method,
             url,
             params=params,
             data=data,
-            headers=all_headers,
+            headers={**session.headers, **all_headers},
             auth=BearerAuth(token),
+        ).prepare()
+        response = session.send(
+            prepared,
             timeout=(float(settings.NEXUDUS_CONNECT_TIMEOUT), float(settings.NEXUDUS_READ_TIMEOUT)),
             allow_redirects=False,  # an API never redirects; following could leak the token elsewhere
         )

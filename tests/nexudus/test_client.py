@@ -86,6 +86,22 @@ def test_get_one_sends_bearer_token_and_request_id(nexudus, client):
     assert token.created_on == datetime(2025, 1, 10, 8, tzinfo=UTC)
 
 
+def test_every_call_asks_for_json_names_the_dashboard_and_never_carries_a_cookie(nexudus, client):
+    """What the shared session adds to each prepared call (http.send builds it outside Session.request):
+    its Accept and User-Agent headers, and no Cookie header, even after an answer tried to set one."""
+    nexudus.get(f"{TOKENS}/11", json=TOKEN_RECORD, headers={"Set-Cookie": "track=1; Path=/"})
+    nexudus.get(f"{TOKENS}/12", json={**TOKEN_RECORD, "Id": 12})
+
+    client.get_payment_token(11)
+    client.get_payment_token(12)
+
+    for call in nexudus.calls:
+        assert call.request.headers["Accept"] == "application/json"
+        assert call.request.headers["User-Agent"] == "billing-desk"
+        assert call.request.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+        assert "Cookie" not in call.request.headers
+
+
 def test_base_url_is_read_at_call_time_and_can_be_overridden(nexudus, tokens, settings):
     settings.NEXUDUS_API_URL = "http://other.test/"
     nexudus.get("http://other.test/api/sys/businesses/3", json={"Id": 3, "Name": "Main St"})
