@@ -99,6 +99,24 @@ def to_result(
     )
 
 
+def _driven(
+    harness: Harness,
+    scenario: Scenario,
+    *,
+    users: int,
+    latency_ms: int,
+    mode: str,
+    upstream: LatencySummary | None,
+    drive: Callable[[Sequence[VirtualUser]], LoadRun],
+) -> tuple[ScenarioResult, LoadRun]:
+    """`drive` the first `users` virtual users, measured (_measured), as one scenario's result."""
+    run, counters, cpu = _measured(harness, scenario, harness.users[:users], drive)
+    result = to_result(
+        scenario, users=users, latency_ms=latency_ms, mode=mode, run=run, counters=counters, cpu=cpu, upstream=upstream
+    )
+    return result, run
+
+
 def one_user(
     harness: Harness,
     scenario: Scenario,
@@ -109,15 +127,16 @@ def one_user(
     window_s: float,
     max_ops: int,
 ) -> ScenarioResult:
-    run, counters, cpu = _measured(
+    result, _run = _driven(
         harness,
         scenario,
-        harness.users[:1],
-        lambda users: closed_loop(users, scenario.operation, warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops),
+        users=1,
+        latency_ms=latency_ms,
+        mode="closed",
+        upstream=upstream,
+        drive=lambda vus: closed_loop(vus, scenario.operation, warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops),
     )
-    return to_result(
-        scenario, users=1, latency_ms=latency_ms, mode="closed", run=run, counters=counters, cpu=cpu, upstream=upstream
-    )
+    return result
 
 
 def shell_floor(harness: Harness, *, warmup_s: float, window_s: float, max_ops: int) -> dict[str, Any]:
@@ -151,21 +170,16 @@ def many_users_open(
 ) -> ScenarioResult:
     """`users` each sending ~`rate` operations a second (Poisson). `mode` names the load in the results:
     "open" (~1 page a second each) or "ramp-N" (a step of the capacity ramp, N pages a second in all)."""
-    run, counters, cpu = _measured(
+    result, run = _driven(
         harness,
-        scenario,
-        harness.users[:users],
-        lambda vus: open_loop(vus, scenario.operation, rate_per_user=rate, warmup_s=warmup_s, duration_s=window_s),
-    )
-    result = to_result(
         scenario,
         users=users,
         latency_ms=latency_ms,
         mode=mode,
-        run=run,
-        counters=counters,
-        cpu=cpu,
         upstream=upstream,
+        drive=lambda vus: open_loop(
+            vus, scenario.operation, rate_per_user=rate, warmup_s=warmup_s, duration_s=window_s
+        ),
     )
     if upstream is not None:
         instant = instant_dashboard_p99(run.samples, upstream.p50 * scenario.round_trips / 1000)
@@ -186,22 +200,16 @@ def many_agents(
 ) -> ScenarioResult:
     """The realistic load ("paced"): `users` agents, each reading its page and thinking ~`think_s`
     (exponential) before the next (load.agents)."""
-    run, counters, cpu = _measured(
+    result, _run = _driven(
         harness,
-        scenario,
-        harness.users[:users],
-        lambda vus: agents(vus, scenario.operation, think_s=think_s, warmup_s=warmup_s, duration_s=window_s),
-    )
-    return to_result(
         scenario,
         users=users,
         latency_ms=latency_ms,
         mode="paced",
-        run=run,
-        counters=counters,
-        cpu=cpu,
         upstream=upstream,
+        drive=lambda vus: agents(vus, scenario.operation, think_s=think_s, warmup_s=warmup_s, duration_s=window_s),
     )
+    return result
 
 
 def saturation(
@@ -214,22 +222,16 @@ def saturation(
     warmup_s: float,
     window_s: float,
 ) -> ScenarioResult:
-    run, counters, cpu = _measured(
+    result, _run = _driven(
         harness,
-        scenario,
-        harness.users[:users],
-        lambda vus: closed_loop(vus, scenario.operation, warmup_s=warmup_s, duration_s=window_s),
-    )
-    return to_result(
         scenario,
         users=users,
         latency_ms=latency_ms,
         mode="closed",
-        run=run,
-        counters=counters,
-        cpu=cpu,
         upstream=upstream,
+        drive=lambda vus: closed_loop(vus, scenario.operation, warmup_s=warmup_s, duration_s=window_s),
     )
+    return result
 
 
 def skipped(scenario: Scenario, *, users: int, latency_ms: int, mode: str, status: str) -> ScenarioResult:
