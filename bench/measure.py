@@ -48,7 +48,6 @@ def direct_upstream(harness: Harness, scenario: Scenario, count: int, seed: int)
 
 def _measured(
     harness: Harness,
-    scenario: Scenario,
     users: Sequence[VirtualUser],
     drive: Callable[[Sequence[VirtualUser]], LoadRun],
 ) -> tuple[LoadRun, dict[str, Any], dict[str, float]]:
@@ -110,7 +109,7 @@ def _driven(
     drive: Callable[[Sequence[VirtualUser]], LoadRun],
 ) -> tuple[ScenarioResult, LoadRun]:
     """`drive` the first `users` virtual users, measured (_measured), as one scenario's result."""
-    run, counters, cpu = _measured(harness, scenario, harness.users[:users], drive)
+    run, counters, cpu = _measured(harness, harness.users[:users], drive)
     result = to_result(
         scenario, users=users, latency_ms=latency_ms, mode=mode, run=run, counters=counters, cpu=cpu, upstream=upstream
     )
@@ -143,9 +142,11 @@ def shell_floor(harness: Harness, *, warmup_s: float, window_s: float, max_ops: 
     """The stack's own floor, at 1 user and 0 ms: the dashboard's CPU per page for the home page, which
     goes through every middleware, reads the session and the user, and renders the page shell with the
     menu bar, but calls Nexudus not at all. Every other page costs this plus its own content and calls."""
-    before = cpu_snapshot(harness.cpu_groups())
-    run = closed_loop(harness.users[:1], shell_operation(), warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops)
-    cpu = cpu_delta(before, cpu_snapshot(harness.cpu_groups()))
+    run, _counters, cpu = _measured(
+        harness,
+        harness.users[:1],
+        lambda vus: closed_loop(vus, shell_operation(), warmup_s=warmup_s, duration_s=window_s, max_ops=max_ops),
+    )
     latency = summarise(run.latencies) if run.latencies else None
     return {
         "path": SHELL_PATH,
